@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+const jsonOut = process.env.WORKERS_VITEST_JSON;
+
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "examples/*"],
+    reporters: jsonOut ? ["default", ["json", { outputFile: jsonOut }]] : ["default"],
+    coverage: {
+      provider: "v8",
+      include: ["packages/*/src/**/*.ts"],
+      exclude: ["**/*.test.ts", "**/*.test-d.ts", "**/index.ts"],
+    },
+  },
+});
