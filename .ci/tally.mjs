@@ -18,7 +18,9 @@ for (const label of labels) {
   const r = JSON.parse(readFileSync(file, "utf8"));
   const p = r.numPassedTests;
   // A suite that fails to load has no failed test but is still a failure.
-  const f = r.numFailedTests + (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
+  const f =
+    r.numFailedTests +
+    (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
   const s = r.numPendingTests + r.numTodoTests;
   console.log(`${label}: ${p} passed, ${f} failed, ${s} skipped`);
   if (f > 0 || p === 0 || !r.success) ok = false;
