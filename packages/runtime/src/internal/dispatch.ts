@@ -1,0 +1,108 @@
+// The seam between a worker loop (main thread) and where its function runs.
+// `go` workers call their function directly; `thread` workers go through a ThreadDispatcher,
+// which owns the piscina pool, the thread-side ctx and the channel proxies.
+
+/** Identity of a worker as the function sees it in `ctx.worker`. */
+export interface WorkerInfo {
+  readonly name: string;
+  readonly kind: "command" | "ticker";
+  readonly dispatch: "go" | "thread";
+  readonly in?: string;
+}
+
+/** A resolved module reference: the module URL and the export holding the worker function. */
+export interface ModuleRef {
+  readonly url: string;
+  readonly exportName: string;
+}
+
+/**
+ * A `ctx.channels[channel].put` / `.offer` made by a thread worker, carried out on the main
+ * thread by the runtime (which wraps the value in an envelope when the channel is a worker's
+ * input, calls `inject`, and counts drops). Resolves to whether the value was accepted; `put`
+ * resolves only once the channel accepted it (backpressure reaches the thread).
+ */
+export type ChannelOp = (request: {
+  readonly workerId: string;
+  readonly channel: string;
+  readonly op: "put" | "offer";
+  readonly value: unknown;
+}) => Promise<boolean>;
+
+/** One message for a thread worker. */
+export interface ThreadTask {
+  readonly worker: WorkerInfo;
+  readonly ref: ModuleRef;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly messageId: string;
+  /** Aborting it aborts `ctx.signal` in the thread and cancels the task in the pool. */
+  readonly signal: AbortSignal;
+}
+
+/** The outcome of one message of a batch. */
+export type TaskOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
+
+/** Thread pool options (`startWorkers(..., { threads })`). */
+export interface ThreadOptions {
+  readonly min?: number;
+  readonly max?: number;
+  readonly idleTimeoutMs?: number;
+  readonly maxQueue?: number;
+  /** Tasks run concurrently in one thread (async worker functions). */
+  readonly concurrentTasksPerThread?: number;
+  /** Worker-thread `resourceLimits` (e.g. `maxOldGenerationSizeMb`). */
+  readonly resourceLimits?: {
+    readonly maxOldGenerationSizeMb?: number;
+    readonly maxYoungGenerationSizeMb?: number;
+    readonly stackSizeMb?: number;
+  };
+  /**
+   * A module (path or URL) imported once in every thread before its first task. Its optional
+   * export `around(info, headers, run)` wraps each task in the thread (the otel package uses
+   * it to make the process span's context active there).
+   */
+  readonly setup?: string;
+  /** Tests only: extra `execArgv` for the threads (e.g. the tsx loader for `.ts` modules). */
+  readonly execArgv?: readonly string[];
+}
+
+/** Pool figures for `stats().threads`. */
+export interface ThreadPoolStats {
+  readonly threads: number;
+  readonly utilization: number;
+  readonly queueSize: number;
+  readonly completed: number;
+  readonly runTimeMs: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+  readonly waitTimeMs: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+}
+
+/** Runs thread workers' messages in the system's pool. */
+export interface ThreadDispatcher {
+  /** Imports each module once in a thread; rejects with the import error as `cause`. */
+  load(refs: readonly ModuleRef[]): Promise<void>;
+  /** Runs one message; resolves with the result, rejects with the worker's error rebuilt. */
+  run(task: ThreadTask): Promise<unknown>;
+  /** Runs several messages of one worker in one pool task; one outcome per task, in order. */
+  runBatch(tasks: readonly ThreadTask[]): Promise<TaskOutcome[]>;
+  stats(): ThreadPoolStats;
+  /** Waits for running tasks to settle, then destroys the pool. */
+  close(): Promise<void>;
+}
+
+export interface ThreadDispatcherOptions {
+  readonly threads: ThreadOptions;
+  readonly channelOp: ChannelOp;
+}
