@@ -1,0 +1,131 @@
+// The seed's EDN definitions port to JSON/YAML as they are: kebab-case keys (`buffer-type`,
+// `expose?`) and keyword-style names (`:images/in`, `kind: :command`) are rewritten to the
+// canonical camelCase form before validation. Paths in issues still point at what was written.
+import type { ConfigIssue } from "../types.js";
+
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  "buffer-type": "bufferType",
+  "put-mode": "putMode",
+  "worker-fn": "workerFn",
+  "output-chan": "outputChan",
+  "fail-chan": "failChan",
+  "interval-ms": "intervalMs",
+  "initial-delay-ms": "initialDelayMs",
+  "expose?": "expose",
+  "max-wait-ms": "maxWaitMs",
+};
+
+/** Keys whose string values are channel names or enum values, written `:name` in EDN style. */
+const KEYWORD_VALUES = new Set([
+  "in",
+  "out",
+  "outputChan",
+  "failChan",
+  "kind",
+  "dispatch",
+  "bufferType",
+  "putMode",
+]);
+
+/** Canonical spelling of an EDN-style keyword: `":images/in"` -> `"images/in"`. */
+export function unkeyword(value: string): string {
+  return value.length > 1 && value.startsWith(":") ? value.slice(1) : value;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The canonical definition and how to map its paths back to what was written. */
+export interface Canonical {
+  value: unknown;
+  issues: ConfigIssue[];
+  /** Maps a path in `value` to the path as written. */
+  original(path: readonly (string | number)[]): (string | number)[];
+}
+
+type Section = "channels" | "workers";
+
+export function canonicalize(input: unknown): Canonical {
+  const issues: ConfigIssue[] = [];
+  // section -> canonical name -> written name; "section\0name" -> canonical key -> written key
+  const names = new Map<string, Map<string, string>>();
+  const keys = new Map<string, Map<string, string>>();
+
+  const original = (path: readonly (string | number)[]): (string | number)[] => {
+    const out = [...path];
+    const [section, name, key] = path;
+    if (typeof section !== "string" || typeof name !== "string") return out;
+    out[1] = names.get(section)?.get(name) ?? name;
+    if (typeof key === "string") {
+      out[2] = keys.get(`${section}\0${name}`)?.get(key) ?? key;
+      if (key === "batch" && typeof path[3] === "string") {
+        out[3] = keys.get(`${section}\0${name}\0batch`)?.get(path[3]) ?? path[3];
+      }
+    }
+    return out;
+  };
+
+  const rewriteEntry = (
+    entry: Record<string, unknown>,
+    scope: string,
+    writtenPath: (string | number)[],
+  ): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const written = new Map<string, string>();
+    for (const [key, raw] of Object.entries(entry)) {
+      const canonicalKey = KEY_ALIASES[key] ?? key;
+      const previous = written.get(canonicalKey);
+      if (previous !== undefined) {
+        issues.push({
+          path: [...writtenPath, key],
+          code: "duplicate-key",
+          message: `${JSON.stringify(key)} and ${JSON.stringify(previous)} are the same key (${canonicalKey}). Keep one of them.`,
+        });
+        continue;
+      }
+      written.set(canonicalKey, key);
+      let value = raw;
+      if (typeof value === "string" && KEYWORD_VALUES.has(canonicalKey)) value = unkeyword(value);
+      if (canonicalKey === "batch" && isPlainObject(value)) {
+        value = rewriteEntry(value, `${scope}\0batch`, [...writtenPath, key]);
+      }
+      out[canonicalKey] = value;
+    }
+    const aliased = new Map([...written].filter(([canon, w]) => canon !== w));
+    if (aliased.size > 0) keys.set(scope, aliased);
+    return out;
+  };
+
+  const rewriteSection = (section: Section, raw: unknown): unknown => {
+    if (!isPlainObject(raw)) return raw;
+    const out: Record<string, unknown> = {};
+    const sectionNames = new Map<string, string>();
+    for (const [name, entry] of Object.entries(raw)) {
+      const canonicalName = unkeyword(name);
+      const previous = sectionNames.get(canonicalName);
+      if (previous !== undefined) {
+        issues.push({
+          path: [section, name],
+          code: "duplicate-key",
+          message: `${JSON.stringify(name)} and ${JSON.stringify(previous)} name the same ${section === "channels" ? "channel" : "worker"}. Keep one of them.`,
+        });
+        continue;
+      }
+      sectionNames.set(canonicalName, name);
+      out[canonicalName] = isPlainObject(entry)
+        ? rewriteEntry(entry, `${section}\0${canonicalName}`, [section, name])
+        : entry;
+    }
+    names.set(section, new Map([...sectionNames].filter(([c, w]) => c !== w)));
+    return out;
+  };
+
+  if (!isPlainObject(input)) return { value: input, issues, original };
+  const value: Record<string, unknown> = { ...input };
+  if ("channels" in value) value.channels = rewriteSection("channels", value.channels);
+  if ("workers" in value) value.workers = rewriteSection("workers", value.workers);
+  return { value, issues, original };
+}

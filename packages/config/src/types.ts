@@ -1,0 +1,183 @@
+/** How a channel buffers: `fixed` applies backpressure, `dropping` drops the newest, `sliding` evicts the oldest. */
+export type BufferType = "fixed" | "dropping" | "sliding";
+
+/** How `command` writes to an exposed worker's input: `putAsync`, awaited `put`, or `offer`. */
+export type PutMode = "async" | "block" | "drop";
+
+/** The two worker kinds: a loop over an input channel, or a timer. */
+export type WorkerKind = "command" | "ticker";
+
+/** Where a worker function runs: on the event loop, or in the system's worker-thread pool. */
+export type Dispatch = "go" | "thread";
+
+/**
+ * A worker function: called with the runtime's context and one message (for a ticker, the tick
+ * number). Its result goes to the worker's `outputChan`; a throw or rejection is a worker error.
+ */
+export type WorkerFn<Ctx = any, M = any, R = unknown> = (ctx: Ctx, msg: M) => R | Promise<R>;
+
+/**
+ * A function reference: `"specifier#export"`, resolved with `import()` relative to the
+ * definition's file (or the `baseUrl` option). Without a fragment the `default` export is used.
+ *
+ * @example "./workers.js#resize", "my-lib/workers#download", "#app/workers#commands"
+ */
+export type WorkerFnRef = string;
+
+/** A channel as written in a definition. */
+export interface ChannelInput {
+  /** Buffer size; 0 is an unbuffered (rendezvous) channel. @default 0 */
+  readonly buffer?: number;
+  /** @default "fixed" */
+  readonly bufferType?: BufferType;
+  /** How `command` writes into this channel when it is an exposed worker's `in`. @default "async" */
+  readonly putMode?: PutMode;
+}
+
+/** Several messages per thread-pool task (thread workers only). */
+export interface BatchInput {
+  /** Most messages in one task (integer >= 1). */
+  readonly size: number;
+  /** How long a partial batch waits for more messages. @default 0 */
+  readonly maxWaitMs?: number;
+}
+
+interface WorkerInputBase {
+  /** @default "go" */
+  readonly dispatch?: Dispatch;
+  /** Channel that receives each result, by `offer` (best effort). */
+  readonly outputChan?: string;
+  /** Channel that receives a structured event for each failure, by `offer`. */
+  readonly failChan?: string;
+  /** Messages in flight at once. @default 1 */
+  readonly concurrency?: number;
+  /** Thread workers only. */
+  readonly batch?: BatchInput;
+}
+
+/** A command worker: takes messages from `in` and calls `workerFn(ctx, msg)`. */
+export interface CommandWorkerInput extends WorkerInputBase {
+  readonly kind: "command";
+  /** Input channel. */
+  readonly in: string;
+  readonly workerFn: WorkerFn | WorkerFnRef;
+  /** Make the worker reachable through `system.command` / `system.request`. @default false */
+  readonly expose?: boolean;
+}
+
+/** A ticker: every `intervalMs`, offers the tick number to `out` and/or calls `workerFn(ctx, tick)`. */
+export interface TickerWorkerInput extends WorkerInputBase {
+  readonly kind: "ticker";
+  /** @default 1000 */
+  readonly intervalMs?: number;
+  /** Delay before the first tick. @default intervalMs */
+  readonly initialDelayMs?: number;
+  /** Channel that tick numbers 0, 1, 2, ... are offered to. */
+  readonly out?: string;
+  readonly workerFn?: WorkerFn | WorkerFnRef;
+}
+
+/** A worker as written in a definition. */
+export type WorkerInput = CommandWorkerInput | TickerWorkerInput;
+
+/** A workers definition as written (TypeScript, or JSON/YAML after parsing). */
+export interface WorkersDefinitionInput {
+  /** Editor hint for JSON/YAML files; ignored. */
+  readonly $schema?: string;
+  readonly channels?: { readonly [name: string]: ChannelInput };
+  readonly workers: { readonly [name: string]: WorkerInput };
+}
+
+/** A channel with its defaults filled in. */
+export interface NormalizedChannel {
+  buffer: number;
+  bufferType: BufferType;
+  putMode: PutMode;
+}
+
+/** A worker with its defaults filled in and its function resolved. */
+export interface NormalizedWorker {
+  /** The worker's key in `workers`. */
+  name: string;
+  kind: WorkerKind;
+  /** Input channel (command workers). */
+  in?: string;
+  /** The resolved function; always present for command workers. */
+  workerFn?: WorkerFn;
+  /** Present when `workerFn` was given as a `"specifier#export"` reference. */
+  workerRef?: { url: string; exportName: string };
+  dispatch: Dispatch;
+  expose: boolean;
+  outputChan?: string;
+  failChan?: string;
+  concurrency: number;
+  /** Ticker period (tickers; default 1000). */
+  intervalMs?: number;
+  /** Delay before the first tick (tickers; default `intervalMs`). */
+  initialDelayMs?: number;
+  /** Channel tick numbers are offered to (tickers). */
+  out?: string;
+  /** Several messages per pool task (thread workers only). */
+  batch?: { size: number; maxWaitMs: number };
+}
+
+/** A validated definition: defaults filled in, references resolved. */
+export interface NormalizedDefinition {
+  channels: Record<string, NormalizedChannel>;
+  workers: Record<string, NormalizedWorker>;
+}
+
+/** One problem found in a definition. `message` says what is wrong and how to fix it. */
+export interface ConfigIssue {
+  /** Where, from the definition's root: `["workers", "resize", "in"]`. */
+  path: (string | number)[];
+  /** Stable identifier, e.g. `"undeclared-channel"` (see `IssueCode`). */
+  code: string;
+  message: string;
+  /** The underlying error (import and file errors). */
+  cause?: unknown;
+}
+
+/** What `validateDefinition` resolves to. */
+export type ValidationResult =
+  | { ok: true; definition: NormalizedDefinition; warnings: ConfigIssue[] }
+  | { ok: false; issues: ConfigIssue[] };
+
+/** Options of `validateDefinition` and `parseDefinition`. */
+export interface ValidateOptions {
+  /**
+   * What relative function references resolve against: the definition file's URL or path, or a
+   * directory URL ending in `/`. @default the current working directory
+   */
+  baseUrl?: string | URL;
+}
+
+// ---- helper types for typed command/request ----
+
+type WorkersOf<D> = D extends { readonly workers: infer W } ? W : never;
+
+/** Names of the channels declared by a definition. */
+export type ChannelName<D> = D extends { readonly channels?: infer C }
+  ? keyof NonNullable<C> & string
+  : never;
+
+/** Names of a definition's exposed command workers (those `system.command` accepts). */
+export type ExposedWorkerName<D> = {
+  [K in keyof WorkersOf<D> & string]: WorkersOf<D>[K] extends { readonly expose?: infer E }
+    ? true extends E
+      ? K
+      : never
+    : never;
+}[keyof WorkersOf<D> & string];
+
+type FnOf<D, W> = W extends keyof WorkersOf<D>
+  ? WorkersOf<D>[W] extends { readonly workerFn?: infer F }
+    ? F
+    : never
+  : never;
+
+/** The message type a worker's function takes (`unknown` for a string reference). */
+export type MessageOf<D, W> = FnOf<D, W> extends (ctx: any, msg: infer M) => any ? M : unknown;
+
+/** What a worker's function resolves to (`unknown` for a string reference). */
+export type ResultOf<D, W> = FnOf<D, W> extends (...args: any[]) => infer R ? Awaited<R> : unknown;

@@ -1,0 +1,301 @@
+import { ConfigError, FunctionRefError } from "./errors.js";
+import {
+  parseFunctionRef,
+  type ResolvedFunctionRef,
+  resolveFunctionRef,
+  toBaseUrl,
+} from "./function-ref.js";
+import { canonicalize, isPlainObject } from "./internal/aliases.js";
+import { didYouMean } from "./internal/suggest.js";
+import { CHANNEL_KEYS, describeValue, fromZodIssues, WORKER_KEYS } from "./internal/zod-issues.js";
+import { errorRules, type RuleContext, warningRules } from "./rules.js";
+import { channelSchema, type ParsedChannel, type ParsedWorker, workerSchema } from "./schema.js";
+import type {
+  ConfigIssue,
+  NormalizedDefinition,
+  NormalizedWorker,
+  ValidateOptions,
+  ValidationResult,
+} from "./types.js";
+
+const NORMALIZED = Symbol.for("@workers/config/normalized");
+const ROOT_KEYS = ["$schema", "channels", "workers"];
+const REF_CODES = {
+  ERR_INVALID_REFERENCE: "invalid-reference",
+  ERR_MODULE_NOT_FOUND: "module-not-found",
+  ERR_MODULE_LOAD: "module-load-failed",
+  ERR_EXPORT_NOT_FOUND: "export-not-found",
+  ERR_NOT_A_FUNCTION: "not-a-function",
+} as const;
+
+/**
+ * Whether `value` is a definition returned by `validateDefinition`/`parseDefinition`/
+ * `loadDefinition` (validating it again returns it unchanged).
+ */
+export function isNormalizedDefinition(value: unknown): value is NormalizedDefinition {
+  return typeof value === "object" && value !== null && Object.hasOwn(value, NORMALIZED);
+}
+
+function checkName(section: "channels" | "workers", name: string, issues: ConfigIssue[]): boolean {
+  if (name !== "" && name !== "__proto__") return true;
+  issues.push({
+    path: [section, name],
+    code: "invalid-name",
+    message: `${JSON.stringify(name)} cannot be a ${section === "channels" ? "channel" : "worker"} name. Rename it.`,
+  });
+  return false;
+}
+
+function parseSection<T>(
+  section: "channels" | "workers",
+  raw: unknown,
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: never[] } };
+  },
+  keys: readonly string[],
+  issues: ConfigIssue[],
+): { names: Set<string>; parsed: Map<string, T> } {
+  const names = new Set<string>();
+  const parsed = new Map<string, T>();
+  if (!isPlainObject(raw)) {
+    issues.push({
+      path: [section],
+      code: "invalid-type",
+      message: `expected an object mapping ${section === "channels" ? "channel" : "worker"} names to their settings, got ${describeValue(raw)}.`,
+    });
+    return { names, parsed };
+  }
+  for (const [name, entry] of Object.entries(raw)) {
+    if (!checkName(section, name, issues)) continue;
+    names.add(name);
+    const result = schema.safeParse(entry);
+    if (result.success) parsed.set(name, result.data);
+    else issues.push(...fromZodIssues(result.error.issues, entry, [section, name], keys));
+  }
+  return { names, parsed };
+}
+
+type RefOutcome =
+  | { ok: true; resolved: ResolvedFunctionRef }
+  | { ok: false; error: FunctionRefError };
+
+async function resolveRefs(
+  workers: ReadonlyMap<string, ParsedWorker>,
+  baseUrl: string,
+  issues: ConfigIssue[],
+): Promise<Map<string, ResolvedFunctionRef>> {
+  const byRef = new Map<string, Promise<RefOutcome>>();
+  const pending: [string, string, Promise<RefOutcome>][] = [];
+  for (const [name, w] of workers) {
+    if (typeof w.workerFn !== "string") continue;
+    const ref = w.workerFn;
+    let outcome = byRef.get(ref);
+    if (outcome === undefined) {
+      outcome = resolveFunctionRef(ref, baseUrl).then(
+        (resolved): RefOutcome => ({ ok: true, resolved }),
+        (error: unknown): RefOutcome => {
+          if (error instanceof FunctionRefError) return { ok: false, error };
+          const wrapped = new FunctionRefError("ERR_MODULE_LOAD", ref, String(error), {
+            cause: error,
+          });
+          return { ok: false, error: wrapped };
+        },
+      );
+      byRef.set(ref, outcome);
+    }
+    pending.push([name, ref, outcome]);
+  }
+  const resolved = new Map<string, ResolvedFunctionRef>();
+  for (const [name, , promise] of pending) {
+    const outcome = await promise;
+    if (outcome.ok) {
+      resolved.set(name, outcome.resolved);
+      continue;
+    }
+    const { error } = outcome;
+    const issue: ConfigIssue = {
+      path: ["workers", name, "workerFn"],
+      code: REF_CODES[error.code],
+      message: error.message,
+    };
+    if (error.cause !== undefined) issue.cause = error.cause;
+    issues.push(issue);
+  }
+  return resolved;
+}
+
+function normalizeWorker(
+  name: string,
+  w: ParsedWorker,
+  resolved: ResolvedFunctionRef | undefined,
+): NormalizedWorker {
+  const out: NormalizedWorker = {
+    name,
+    kind: w.kind,
+    dispatch: w.dispatch,
+    expose: w.kind === "command" && w.expose,
+    concurrency: w.concurrency,
+  };
+  if (w.in !== undefined) out.in = w.in;
+  if (resolved !== undefined) {
+    out.workerFn = resolved.fn;
+    out.workerRef = { url: resolved.url, exportName: resolved.exportName };
+  } else if (typeof w.workerFn === "function") {
+    out.workerFn = w.workerFn;
+  }
+  if (w.outputChan !== undefined) out.outputChan = w.outputChan;
+  if (w.failChan !== undefined) out.failChan = w.failChan;
+  if (w.kind === "ticker") {
+    out.intervalMs = w.intervalMs ?? 1000;
+    out.initialDelayMs = w.initialDelayMs ?? out.intervalMs;
+    if (w.out !== undefined) out.out = w.out;
+  }
+  if (w.batch !== undefined) out.batch = { size: w.batch.size, maxWaitMs: w.batch.maxWaitMs };
+  return out;
+}
+
+async function validate(
+  input: unknown,
+  options: ValidateOptions | undefined,
+): Promise<ValidationResult> {
+  if (isNormalizedDefinition(input)) return { ok: true, definition: input, warnings: [] };
+  const canonical = canonicalize(input);
+  const issues = [...canonical.issues];
+  const root = canonical.value;
+  if (!isPlainObject(root)) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: [],
+          code: "invalid-type",
+          message: `expected a definition object { channels, workers }, got ${describeValue(root)}.`,
+        },
+      ],
+    };
+  }
+  for (const key of Object.keys(root)) {
+    if (ROOT_KEYS.includes(key)) continue;
+    issues.push({
+      path: [key],
+      code: "unknown-key",
+      message: `unknown key ${JSON.stringify(key)}.${didYouMean(key, ROOT_KEYS)} A definition has "channels" and "workers" (and optionally "$schema").`,
+    });
+  }
+  if (root.$schema !== undefined && typeof root.$schema !== "string") {
+    issues.push({
+      path: ["$schema"],
+      code: "invalid-type",
+      message: `expected a string (the JSON Schema URL or path), got ${describeValue(root.$schema)}.`,
+    });
+  }
+  const channels = parseSection<ParsedChannel>(
+    "channels",
+    root.channels ?? {},
+    channelSchema as never,
+    CHANNEL_KEYS,
+    issues,
+  );
+  let workers: { names: Set<string>; parsed: Map<string, ParsedWorker> };
+  if (root.workers === undefined) {
+    issues.push({
+      path: ["workers"],
+      code: "required",
+      message: 'a definition needs "workers": an object mapping worker names to workers.',
+    });
+    workers = { names: new Set(), parsed: new Map() };
+  } else {
+    workers = parseSection<ParsedWorker>(
+      "workers",
+      root.workers,
+      workerSchema as never,
+      WORKER_KEYS,
+      issues,
+    );
+  }
+  const ctx: RuleContext = {
+    declaredChannels: channels.names,
+    channels: channels.parsed,
+    workers: workers.parsed,
+  };
+  for (const rule of errorRules) issues.push(...rule(ctx));
+  // Only references that parse are imported; a malformed one is reported here.
+  const importable = new Map<string, ParsedWorker>();
+  for (const [name, w] of workers.parsed) {
+    if (typeof w.workerFn !== "string") continue;
+    try {
+      parseFunctionRef(w.workerFn);
+      importable.set(name, w);
+    } catch (error) {
+      issues.push({
+        path: ["workers", name, "workerFn"],
+        code: "invalid-reference",
+        message: (error as Error).message,
+      });
+    }
+  }
+  const resolved = await resolveRefs(importable, toBaseUrl(options?.baseUrl), issues);
+  const remap = (i: ConfigIssue): ConfigIssue => ({ ...i, path: canonical.original(i.path) });
+  if (issues.length > 0) return { ok: false, issues: issues.map(remap) };
+
+  const definition: NormalizedDefinition = { channels: {}, workers: {} };
+  for (const [name, c] of channels.parsed) {
+    definition.channels[name] = { buffer: c.buffer, bufferType: c.bufferType, putMode: c.putMode };
+  }
+  for (const [name, w] of workers.parsed) {
+    definition.workers[name] = normalizeWorker(name, w, resolved.get(name));
+  }
+  Object.defineProperty(definition, NORMALIZED, { value: true });
+  const warnings = warningRules.flatMap((rule) => rule(ctx)).map(remap);
+  return { ok: true, definition, warnings };
+}
+
+/**
+ * Validates a definition (TypeScript object, or parsed JSON/YAML; kebab-case keys accepted) and
+ * resolves its function references. Reports every problem at once; never throws for a bad
+ * definition.
+ *
+ * @throws ConfigError `ERR_CONFIG` (code `internal`) only if validation itself fails, e.g. a
+ * getter in the input throws.
+ * @example
+ * const result = await validateDefinition(JSON.parse(text), { baseUrl: fileUrl });
+ * if (!result.ok) for (const i of result.issues) console.error(i.path.join("."), i.message);
+ */
+export async function validateDefinition(
+  input: unknown,
+  options?: ValidateOptions,
+): Promise<ValidationResult> {
+  try {
+    return await validate(input, options);
+  } catch (cause) {
+    throw new ConfigError(
+      [
+        {
+          path: [],
+          code: "internal",
+          message: `the definition could not be validated: ${cause instanceof Error ? cause.message : String(cause)}.`,
+          cause,
+        },
+      ],
+      { cause },
+    );
+  }
+}
+
+/**
+ * Validates a definition like `validateDefinition` and returns the normalized definition.
+ *
+ * @throws ConfigError `ERR_CONFIG` listing every issue (`.issues`, each with path and code).
+ * @example
+ * const definition = await parseDefinition(defineWorkers({ channels, workers }), { baseUrl: import.meta.url });
+ */
+export async function parseDefinition(
+  input: unknown,
+  options?: ValidateOptions,
+): Promise<NormalizedDefinition> {
+  const result = await validateDefinition(input, options);
+  if (!result.ok) throw new ConfigError(result.issues);
+  return result.definition;
+}
