@@ -1,0 +1,346 @@
+import { InvalidBufferError, PendingLimitError, UndefinedValueError } from "./errors.js";
+import { hostQueueMicrotask } from "./internal/host.js";
+import { CALLBACK, ITERATOR, PROMISE, Waiter, WaiterQueue } from "./internal/waiter.js";
+import type { BufferType, Channel, ChanOptions, DropReason, OperationOptions } from "./types.js";
+
+/** Pending puts (and, separately, pending takes) allowed per channel, as in core.async. */
+export const MAX_PENDING = 1024;
+
+// Buffer kinds. PROMISE_KIND is the write-once buffer of `promiseChan`.
+const FIXED = 0;
+const DROPPING = 1;
+const SLIDING = 2;
+export const PROMISE_KIND = 3;
+
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+const DONE: Promise<IteratorResult<never, undefined>> = Promise.resolve({
+  value: undefined,
+  done: true,
+});
+
+function undefinedPut(): never {
+  throw new UndefinedValueError();
+}
+
+/**
+ * The channel implementation: a ring buffer plus two FIFO queues of parked waiters.
+ *
+ * Invariants (between operations): pending takes exist only when the buffer is empty and no
+ * put is pending; pending puts exist only when the buffer is full (fixed) or absent
+ * (unbuffered); dropping and sliding buffers are never full from a putter's point of view.
+ */
+export class Chan<T> implements Channel<T> {
+  /** Ring storage; its length is a power of two, grown on demand up to `cap`. */
+  private buf: (T | undefined)[];
+  private head = 0;
+  private count = 0;
+  private mask: number;
+  private readonly cap: number;
+  /** FIXED, DROPPING, SLIDING or PROMISE_KIND. */
+  readonly kind: number;
+  private isClosed = false;
+  private dropCount = 0;
+  private readonly onDrop: ((value: T, reason: DropReason) => void) | undefined;
+  /** Parked takes, oldest first. */
+  readonly takers: WaiterQueue = new WaiterQueue();
+  /** Parked puts, oldest first. */
+  readonly putters: WaiterQueue = new WaiterQueue();
+
+  constructor(
+    capacity: number,
+    kind: number,
+    onDrop: ((value: T, reason: DropReason) => void) | undefined,
+  ) {
+    this.cap = capacity;
+    this.kind = kind;
+    this.onDrop = onDrop;
+    let len = 0;
+    if (capacity > 0) {
+      len = 1;
+      const initial = Math.min(capacity, 16);
+      while (len < initial) len <<= 1;
+    }
+    this.buf = new Array<T | undefined>(len);
+    this.mask = len - 1;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+  get size(): number {
+    return this.count;
+  }
+  get capacity(): number {
+    return this.cap;
+  }
+  get bufferType(): BufferType {
+    return this.kind === FIXED ? "fixed" : this.kind === SLIDING ? "sliding" : "dropping";
+  }
+  get pendingPuts(): number {
+    return this.putters.length;
+  }
+  get pendingTakes(): number {
+    return this.takers.length;
+  }
+  get drops(): number {
+    return this.dropCount;
+  }
+
+  put(value: T, options?: OperationOptions): Promise<boolean> {
+    if (value === undefined) undefinedPut();
+    const signal = options === undefined ? undefined : options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.isClosed) return FALSE;
+    if (this.accept(value)) return TRUE;
+    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    const w = new Waiter(PROMISE, value);
+    const p = new Promise<boolean>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
+    });
+    this.putters.push(w);
+    if (signal !== undefined) w.listen(signal);
+    return p;
+  }
+
+  putAsync(value: T, callback?: (accepted: boolean) => void): boolean {
+    if (value === undefined) undefinedPut();
+    if (this.isClosed) {
+      if (callback !== undefined) hostQueueMicrotask(() => callback(false));
+      return false;
+    }
+    if (this.accept(value)) {
+      if (callback !== undefined) hostQueueMicrotask(() => callback(true));
+      return true;
+    }
+    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    const w = new Waiter(CALLBACK, value);
+    w.callback = callback;
+    this.putters.push(w);
+    return true;
+  }
+
+  offer(value: T): boolean {
+    if (value === undefined) undefinedPut();
+    return !this.isClosed && this.accept(value);
+  }
+
+  take(options?: OperationOptions): Promise<T | undefined> {
+    const signal = options === undefined ? undefined : options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.count > 0) return Promise.resolve(this.dequeue());
+    const p = this.putters.head;
+    if (p !== undefined) return Promise.resolve(this.takeFromPutter());
+    if (this.isClosed) return NOTHING;
+    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    const w = new Waiter(PROMISE, undefined);
+    const promise = new Promise<T | undefined>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
+    });
+    this.takers.push(w);
+    if (signal !== undefined) w.listen(signal);
+    return promise;
+  }
+
+  poll(): T | undefined {
+    if (this.count > 0) return this.dequeue();
+    if (this.putters.head !== undefined) return this.takeFromPutter();
+    return undefined;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    // Takers wait only on an empty channel with no pending put: they all get the sentinel.
+    const takers = this.takers;
+    while (takers.head !== undefined) takers.shift().complete(undefined);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ChanIterator(this);
+  }
+
+  /** One `for await` step: like `take`, resolving an iterator result. */
+  nextResult(): Promise<IteratorResult<T, undefined>> {
+    if (this.count > 0) return Promise.resolve({ value: this.dequeue() as T, done: false });
+    if (this.putters.head !== undefined) {
+      return Promise.resolve({ value: this.takeFromPutter() as T, done: false });
+    }
+    if (this.isClosed) return DONE;
+    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    const w = new Waiter(ITERATOR, undefined);
+    const promise = new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
+    });
+    this.takers.push(w);
+    return promise;
+  }
+
+  /**
+   * Accepts `value` now if possible: hands it to the oldest taker, buffers it, or lets a
+   * dropping/sliding buffer discard a value. The channel is open. Returns false to park.
+   */
+  accept(value: T): boolean {
+    const taker = this.takers.head;
+    if (taker !== undefined) {
+      if (this.kind === PROMISE_KIND) {
+        this.pushValue(value);
+        this.deliverAll(value);
+        return true;
+      }
+      this.takers.shift();
+      taker.complete(value);
+      return true;
+    }
+    if (this.count < this.cap) {
+      this.pushValue(value);
+      return true;
+    }
+    if (this.kind === FIXED) return false;
+    this.overflow(value);
+    return true;
+  }
+
+  /** Whether a take would complete now (a value, a pending put, or closed). */
+  takeReady(): boolean {
+    return this.count > 0 || this.putters.head !== undefined || this.isClosed;
+  }
+
+  private pushValue(value: T): void {
+    if (this.count === this.buf.length) this.grow();
+    this.buf[(this.head + this.count) & this.mask] = value;
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.buf;
+    const n = old.length;
+    const next = new Array<T | undefined>(n * 2);
+    for (let i = 0; i < n; i++) next[i] = old[(this.head + i) & this.mask];
+    this.buf = next;
+    this.head = 0;
+    this.mask = n * 2 - 1;
+  }
+
+  /** Removes and returns the oldest buffered value, then refills from the oldest pending put. */
+  private dequeue(): T | undefined {
+    const head = this.head;
+    const value = this.buf[head];
+    if (this.kind === PROMISE_KIND) return value;
+    this.buf[head] = undefined;
+    this.head = (head + 1) & this.mask;
+    this.count--;
+    const putter = this.putters.head;
+    if (putter !== undefined) {
+      this.putters.shift();
+      this.pushValue(putter.value as T);
+      putter.complete(true);
+    }
+    return value;
+  }
+
+  /** Unbuffered (or full and refilled) hand-off from the oldest pending put. */
+  private takeFromPutter(): T {
+    const putter = this.putters.shift();
+    const value = putter.value as T;
+    putter.complete(true);
+    return value;
+  }
+
+  private overflow(value: T): void {
+    this.dropCount++;
+    if (this.kind === SLIDING) {
+      const head = this.head;
+      const evicted = this.buf[head] as T;
+      this.buf[head] = undefined;
+      this.head = (head + 1) & this.mask;
+      this.count--;
+      this.pushValue(value);
+      if (this.onDrop !== undefined) this.onDrop(evicted, "buffer-evicted");
+    } else if (this.onDrop !== undefined) {
+      this.onDrop(value, "buffer-dropped");
+    }
+  }
+
+  /** Promise channel: every pending take gets the (kept) value. */
+  private deliverAll(value: T): void {
+    const takers = this.takers;
+    while (takers.head !== undefined) takers.shift().complete(value);
+  }
+}
+
+class ChanIterator<T> implements AsyncIterableIterator<T> {
+  private readonly ch: Chan<T>;
+
+  constructor(ch: Chan<T>) {
+    this.ch = ch;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    return this.ch.nextResult();
+  }
+
+  /** Ends the iteration (`break`); the channel stays open. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
+
+function checkSize(size: unknown, type: BufferType): number {
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
+    throw new InvalidBufferError(
+      `buffer must be a non-negative integer, got ${typeof size === "number" ? size : typeof size}`,
+    );
+  }
+  if (size === 0 && type !== "fixed") {
+    throw new InvalidBufferError(`a ${type} buffer needs a size of at least 1, got 0`);
+  }
+  return size;
+}
+
+/**
+ * Creates a channel (`chan`). A number is a fixed buffer of that size; `0` or nothing makes an
+ * unbuffered channel where a put waits for a taker (rendezvous).
+ *
+ * @throws InvalidBufferError (`ERR_INVALID_BUFFER`) for a negative or non-integer size, a size
+ * of 0 for a dropping or sliding buffer, or an unknown buffer type
+ * @example
+ * ```ts
+ * const jobs = chan<string>(8);                                   // fixed buffer of 8
+ * const events = chan<number>({ buffer: 4, bufferType: "sliding" }); // keeps the newest 4
+ * ```
+ */
+export function chan<T>(bufferOrOptions?: number | ChanOptions<T>): Channel<T> {
+  if (bufferOrOptions === undefined) return new Chan<T>(0, FIXED, undefined);
+  if (typeof bufferOrOptions === "number") {
+    return new Chan<T>(checkSize(bufferOrOptions, "fixed"), FIXED, undefined);
+  }
+  const type = bufferOrOptions.bufferType ?? "fixed";
+  const kind =
+    type === "fixed" ? FIXED : type === "dropping" ? DROPPING : type === "sliding" ? SLIDING : -1;
+  if (kind < 0) {
+    throw new InvalidBufferError(
+      `bufferType must be "fixed", "dropping" or "sliding", got ${JSON.stringify(type)}`,
+    );
+  }
+  const size = checkSize(bufferOrOptions.buffer ?? 0, type);
+  const onDrop = bufferOrOptions.onDrop;
+  if (onDrop !== undefined && typeof onDrop !== "function") {
+    throw new InvalidBufferError(`onDrop must be a function, got ${typeof onDrop}`);
+  }
+  return new Chan<T>(size, kind, onDrop);
+}
+
+/** The implementation behind a `Channel`, for the package's own functions. */
+export function internal<T>(ch: Channel<T>): Chan<T> {
+  if (ch instanceof Chan) return ch;
+  throw new TypeError("expected a channel created by @workers/channels");
+}

@@ -1,0 +1,14 @@
+// The few host functions the package uses. Declared here (not taken from DOM or Node typings)
+// so the package type-checks with no ambient `types`; every JavaScript runtime provides them.
+
+/** Opaque timer handle. */
+export type TimerHandle = unknown;
+
+declare function setTimeout(callback: () => void, ms: number): TimerHandle;
+declare function clearTimeout(handle: TimerHandle): void;
+declare function queueMicrotask(callback: () => void): void;
+
+export const hostSetTimeout: (callback: () => void, ms: number) => TimerHandle = (cb, ms) =>
+  setTimeout(cb, ms);
+export const hostClearTimeout: (handle: TimerHandle) => void = (h) => clearTimeout(h);
+export const hostQueueMicrotask: (callback: () => void) => void = (cb) => queueMicrotask(cb);
