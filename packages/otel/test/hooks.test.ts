@@ -1,0 +1,312 @@
+import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type AroundInfo,
+  type Headers,
+  type OtelObservability,
+  otelObservability,
+} from "../src/index.js";
+import { parentId, type TestSdk, testSdk } from "./helpers.js";
+
+let cm: AsyncLocalStorageContextManager;
+beforeAll(() => {
+  cm = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(cm);
+});
+afterAll(() => {
+  context.disable();
+});
+
+let sdk: TestSdk;
+let obs: OtelObservability;
+beforeEach(() => {
+  sdk = testSdk();
+  obs = otelObservability({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider });
+});
+
+const info = (
+  workerId: string,
+  channel: string,
+  dispatch: "go" | "thread" = "go",
+  messageId = `${workerId}-1`,
+): AroundInfo => ({ workerId, channel, dispatch, messageId });
+
+/** What the runtime does for one message: inject at the put, around at the processing. */
+function put(o: OtelObservability, channel: string, workerId?: string): Headers {
+  const headers: Headers = {};
+  o.inject(headers, workerId === undefined ? { channel } : { channel, workerId });
+  return headers;
+}
+
+describe("send spans (inject)", () => {
+  it("starts a PRODUCER span child of the caller's span and writes its context", () => {
+    const caller = sdk.tracerProvider.getTracer("app").startSpan("POST /jobs");
+    const headers = context.with(trace.setSpan(context.active(), caller), () =>
+      put(obs, "jobs/in"),
+    );
+    caller.end();
+    const send = sdk.span("send jobs/in");
+    expect(send.kind).toBe(SpanKind.PRODUCER);
+    expect(send.spanContext().traceId).toBe(caller.spanContext().traceId);
+    expect(parentId(send)).toBe(caller.spanContext().spanId);
+    expect(headers.traceparent).toBe(
+      `00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`,
+    );
+    expect(send.attributes).toEqual({
+      "messaging.system": "workers",
+      "messaging.operation.type": "send",
+      "messaging.operation.name": "send",
+      "messaging.destination.name": "jobs/in",
+    });
+  });
+
+  it("names the producing worker and the message id when the runtime gives them", () => {
+    const headers: Headers = {};
+    obs.inject(headers, { channel: "out", workerId: "resize", messageId: "m-7" });
+    expect(sdk.span("send out").attributes).toMatchObject({
+      "workers.worker": "resize",
+      "messaging.message.id": "m-7",
+    });
+  });
+
+  it("starts a new trace when nothing is active", () => {
+    put(obs, "a");
+    expect(parentId(sdk.span("send a"))).toBeUndefined();
+  });
+});
+
+describe("process spans (around)", () => {
+  it("runs the processing in a CONSUMER span, child of the send span, and returns its value", async () => {
+    const headers = put(obs, "jobs/in");
+    let inside: Span | undefined;
+    const value = await obs.around(info("jobs", "jobs/in"), headers, async () => {
+      await Promise.resolve();
+      inside = trace.getActiveSpan();
+      sdk.tracerProvider.getTracer("app").startSpan("user work").end();
+      return 42;
+    });
+    expect(value).toBe(42);
+    const send = sdk.span("send jobs/in");
+    const proc = sdk.span("process jobs/in");
+    expect(proc.kind).toBe(SpanKind.CONSUMER);
+    expect(parentId(proc)).toBe(send.spanContext().spanId);
+    expect(proc.spanContext().traceId).toBe(send.spanContext().traceId);
+    expect(inside?.spanContext().spanId).toBe(proc.spanContext().spanId);
+    expect(parentId(sdk.span("user work"))).toBe(proc.spanContext().spanId);
+    expect(proc.status.code).toBe(SpanStatusCode.UNSET);
+    expect(proc.attributes).toEqual({
+      "messaging.system": "workers",
+      "messaging.operation.type": "process",
+      "messaging.operation.name": "process",
+      "messaging.destination.name": "jobs/in",
+      "messaging.message.id": "jobs-1",
+      "workers.worker": "jobs",
+      "workers.dispatch": "go",
+    });
+  });
+
+  it("ignores the context active around the worker loop: no headers means a new trace", async () => {
+    const loop = sdk.tracerProvider.getTracer("app").startSpan("startup");
+    await context.with(trace.setSpan(context.active(), loop), () =>
+      obs.around(info("jobs", "jobs/in"), {}, async () => undefined),
+    );
+    loop.end();
+    expect(parentId(sdk.span("process jobs/in"))).toBeUndefined();
+  });
+
+  it("links instead of parenting with linkInsteadOfParent", async () => {
+    const linked = otelObservability({
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+      linkInsteadOfParent: true,
+    });
+    const headers = put(linked, "jobs/in");
+    await linked.around(info("jobs", "jobs/in"), headers, async () => undefined);
+    const send = sdk.span("send jobs/in");
+    const proc = sdk.span("process jobs/in");
+    expect(parentId(proc)).toBeUndefined();
+    expect(proc.spanContext().traceId).not.toBe(send.spanContext().traceId);
+    expect(proc.links.map((l) => l.context.spanId)).toEqual([send.spanContext().spanId]);
+  });
+
+  it("sets ERROR, error.type and an exception event when the processing rejects", async () => {
+    const headers = put(obs, "jobs/in");
+    const boom = Object.assign(new Error("disk full"), { code: "ENOSPC" });
+    await expect(
+      obs.around(info("jobs", "jobs/in"), headers, async () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    const proc = sdk.span("process jobs/in");
+    expect(proc.status).toEqual({ code: SpanStatusCode.ERROR, message: "disk full" });
+    expect(proc.attributes["error.type"]).toBe("ENOSPC");
+    expect(proc.events.map((e) => e.name)).toEqual(["exception"]);
+  });
+
+  it("uses the error's name when it has no code, and _OTHER for non-errors", async () => {
+    await expect(
+      obs.around(info("a", "a"), {}, async () => {
+        throw new TypeError("bad");
+      }),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      obs.around(info("b", "b"), {}, () => Promise.reject(Object.create(null))),
+    ).rejects.toBeDefined();
+    expect(sdk.span("process a").attributes["error.type"]).toBe("TypeError");
+    expect(sdk.span("process b").attributes["error.type"]).toBe("_OTHER");
+  });
+
+  it("handles a run that throws synchronously", async () => {
+    const run = (): Promise<never> => {
+      throw new RangeError("sync");
+    };
+    expect(() => obs.around(info("a", "a"), {}, run)).toThrow(RangeError);
+    expect(sdk.span("process a").attributes["error.type"]).toBe("RangeError");
+  });
+
+  it("marks the span from a workers.error event emitted during the processing", async () => {
+    const headers = put(obs, "jobs/in");
+    await obs.around(info("jobs", "jobs/in"), headers, async () => {
+      // The runtime handled the failure itself (fail channel) and resolved.
+      obs.emit({
+        type: "workers.error",
+        workerId: "jobs",
+        channel: "jobs/in",
+        error: new SyntaxError("bad json"),
+        msg: {},
+        at: Date.now(),
+      });
+    });
+    const proc = sdk.span("process jobs/in");
+    expect(proc.status.code).toBe(SpanStatusCode.ERROR);
+    expect(proc.attributes["error.type"]).toBe("SyntaxError");
+  });
+
+  it("records a workers.guard event on the active process span", async () => {
+    await obs.around(info("jobs", "jobs/in"), {}, async () => {
+      obs.emit({ type: "workers.guard", workerId: "jobs", blockedMs: 80, msg: {}, at: 0 });
+    });
+    obs.emit({ type: "workers.guard", workerId: "jobs", blockedMs: 5, msg: {}, at: 0 });
+    const events = sdk.span("process jobs/in").events;
+    expect(events.map((e) => [e.name, e.attributes])).toEqual([
+      ["workers.guard", { "workers.worker": "jobs", "workers.blocked_ms": 80 }],
+    ]);
+  });
+});
+
+describe("a pipeline through the hooks", () => {
+  it("keeps one trace id: command -> send -> process -> put -> send -> process -> put -> send -> process", async () => {
+    const root = sdk.tracerProvider.getTracer("app").startSpan("GET /");
+    const h1 = context.with(trace.setSpan(context.active(), root), () => put(obs, "s1"));
+    root.end();
+    let h2: Headers = {};
+    let h3: Headers = {};
+    await obs.around(info("stage1", "s1"), h1, async () => {
+      h2 = put(obs, "s2", "stage1");
+    });
+    // stage2 is a thread worker: the runtime injects again inside run (the hop to the thread),
+    // and the thread's put comes back to the main thread as a channel op.
+    await obs.around(info("stage2", "s2", "thread"), h2, async () => {
+      const toThread: Headers = {};
+      obs.inject(toThread, { channel: "s2", workerId: "stage2" });
+      const proc = trace.getActiveSpan()!.spanContext();
+      expect(toThread.traceparent).toBe(`00-${proc.traceId}-${proc.spanId}-01`);
+      await Promise.resolve();
+      h3 = put(obs, "s3", "stage2");
+    });
+    await obs.around(info("stage3", "s3"), h3, async () => undefined);
+
+    const chain = [
+      "GET /",
+      "send s1",
+      "process s1",
+      "send s2",
+      "process s2",
+      "send s3",
+      "process s3",
+    ].map((n) => sdk.span(n));
+    expect(sdk.spans()).toHaveLength(chain.length);
+    const traceId = root.spanContext().traceId;
+    for (let i = 1; i < chain.length; i++) {
+      expect(chain[i]!.spanContext().traceId).toBe(traceId);
+      expect(parentId(chain[i]!)).toBe(chain[i - 1]!.spanContext().spanId);
+    }
+    expect(sdk.span("process s2").attributes["workers.dispatch"]).toBe("thread");
+  });
+
+  it("parents a thread worker's put that lost its async context on the one processing in flight", async () => {
+    const h1 = put(obs, "s1");
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const running = obs.around(info("t", "s1", "thread"), h1, () => gate);
+    // The channel op arrives from the pool outside the processing's context.
+    const h2 = context.with(context.active(), () => put(obs, "s2", "t"));
+    release();
+    await running;
+    const proc = sdk.span("process s1");
+    expect(parentId(sdk.span("send s2"))).toBe(proc.spanContext().spanId);
+    expect(h2.traceparent).toContain(proc.spanContext().traceId);
+  });
+});
+
+describe("drops", () => {
+  it("records a short drop span under the lost message's send span, with the reason", () => {
+    const headers = put(obs, "images/in");
+    obs.emit({
+      type: "workers.drop",
+      workerId: "images",
+      channel: "images/in",
+      reason: "input-drop",
+      msg: { id: "m1", body: {}, headers, enqueuedAt: 0 },
+      at: 0,
+    });
+    const send = sdk.span("send images/in");
+    const drop = sdk.span("drop images/in");
+    expect(parentId(drop)).toBe(send.spanContext().spanId);
+    expect(drop.kind).toBe(SpanKind.INTERNAL);
+    expect(drop.attributes).toEqual({
+      "messaging.system": "workers",
+      "messaging.destination.name": "images/in",
+      "workers.worker": "images",
+      "workers.drop.reason": "input-drop",
+    });
+  });
+
+  it("parents a drop of a plain value (an output drop) on the active process span", async () => {
+    await obs.around(info("w", "in"), {}, async () => {
+      obs.emit({
+        type: "workers.drop",
+        workerId: "w",
+        channel: "out",
+        reason: "output-drop",
+        msg: 7,
+        at: 0,
+      });
+    });
+    expect(parentId(sdk.span("drop out"))).toBe(sdk.span("process in").spanContext().spanId);
+  });
+});
+
+describe("propagators", () => {
+  it("uses the given propagator and keeps tracestate across the hop", async () => {
+    const p = otelObservability({
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+      propagator: new W3CTraceContextPropagator(),
+    });
+    const headers: Headers = {
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tracestate: "vendor=abc",
+    };
+    await p.around(info("w", "in"), headers, async () => {
+      const out: Headers = {};
+      p.inject(out, { channel: "next", workerId: "w" });
+      expect(out.tracestate).toBe("vendor=abc");
+    });
+    const proc = sdk.span("process in");
+    expect(proc.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(parentId(proc)).toBe("b7ad6b7169203331");
+  });
+});
