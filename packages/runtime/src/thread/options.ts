@@ -1,0 +1,71 @@
+import { availableParallelism } from "node:os";
+import type { ThreadOptions } from "../internal/dispatch.js";
+import { ThreadOptionsError } from "./errors.js";
+
+/** `ThreadOptions` with the defaults filled in (internal). */
+export interface ResolvedThreadOptions {
+  readonly min: number;
+  readonly max: number;
+  readonly idleTimeoutMs: number;
+  readonly maxQueue: number;
+  readonly concurrentTasksPerThread: number;
+  readonly resourceLimits: ThreadOptions["resourceLimits"];
+  readonly setup: string | null;
+  readonly execArgv: readonly string[] | undefined;
+}
+
+/** Default `max`: one thread per core but one (the event loop's), and at least 2. */
+export function defaultMaxThreads(cores: number = availableParallelism()): number {
+  return Math.max(2, cores - 1);
+}
+
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new ThreadOptionsError(
+      `threads.${name}: expected an integer >= ${min}, got ${typeof value === "number" ? value : typeof value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Fills in the defaults:
+ * - `max`: cores - 1, at least 2 (2 on a 2-core machine, 63 on 64 cores);
+ * - `min`: 1 (threads start on demand up to `max`);
+ * - `idleTimeoutMs`: 30 000 (threads above `min` stop after that long idle);
+ * - `maxQueue`: 1024 per thread, at least 4096 (messages waiting for a thread);
+ * - `concurrentTasksPerThread`: 2 (the next task waits in the thread, so it never idles
+ *   between tasks; async functions overlap).
+ */
+export function resolveThreadOptions(
+  options: ThreadOptions = {},
+  cores: number = availableParallelism(),
+): ResolvedThreadOptions {
+  const max = options.max === undefined ? defaultMaxThreads(cores) : integer("max", options.max, 1);
+  const min = options.min === undefined ? Math.min(1, max) : integer("min", options.min, 0);
+  if (min > max) {
+    throw new ThreadOptionsError(`threads.min: expected at most max (${max}), got ${min}`);
+  }
+  const idleTimeoutMs =
+    options.idleTimeoutMs === undefined
+      ? 30_000
+      : integer("idleTimeoutMs", options.idleTimeoutMs, 0);
+  const maxQueue =
+    options.maxQueue === undefined
+      ? Math.max(4096, 1024 * max)
+      : integer("maxQueue", options.maxQueue, 1);
+  const concurrentTasksPerThread =
+    options.concurrentTasksPerThread === undefined
+      ? 2
+      : integer("concurrentTasksPerThread", options.concurrentTasksPerThread, 1);
+  return {
+    min,
+    max,
+    idleTimeoutMs,
+    maxQueue,
+    concurrentTasksPerThread,
+    resourceLimits: options.resourceLimits,
+    setup: options.setup ?? null,
+    execArgv: options.execArgv,
+  };
+}

@@ -1,0 +1,565 @@
+import { resolve as resolvePath } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { BroadcastChannel, type MessagePort, type Transferable } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type {
+  ModuleRef,
+  TaskOutcome,
+  ThreadDispatcher,
+  ThreadDispatcherOptions,
+  ThreadPoolStats,
+  ThreadTask,
+} from "../internal/dispatch.js";
+import { decodeThrown, encodeThrown } from "./error-codec.js";
+import {
+  ThreadClosedError,
+  ThreadCrashedError,
+  ThreadLoadError,
+  ThreadQueueFullError,
+} from "./errors.js";
+import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
+import {
+  ITEM_STRIDE,
+  type LoadResult,
+  type OpRequest,
+  type OpResponse,
+  OUT_ERROR,
+  OUT_OK,
+  PORT_MARK,
+  type RunPayload,
+  SLOT_ABORTED,
+  SLOT_COUNT,
+  SLOT_POSTED,
+  type ThreadData,
+  type WireWorker,
+} from "./protocol.js";
+import { Samples } from "./samples.js";
+import { transferListOf } from "./transfer.js";
+
+export type { ThreadDispatcherOptions } from "../internal/dispatch.js";
+
+/** At most this many queued messages are coalesced into one pool task. */
+const COALESCE_MAX = 64;
+/** A message whose thread died before it started is retried this many times. */
+const MAX_ATTEMPTS = 3;
+
+// The thread entry beside this file: `.ts` when running from source, `.js` from dist.
+const here = import.meta.url;
+const entryFile = fileURLToPath(
+  new URL(here.endsWith(".ts") ? "./thread-entry.ts" : "./thread-entry.js", here),
+);
+
+let dispatcherCount = 0;
+
+/** Collects the outcomes of one `run` (a single message) or one `runBatch`. */
+class Owner {
+  readonly outcomes: TaskOutcome[] | undefined;
+  remaining: number;
+  resolve!: (value: never) => void;
+  reject!: (reason: unknown) => void;
+  readonly promise: Promise<never>;
+
+  constructor(size: number, single: boolean) {
+    this.remaining = size;
+    this.outcomes = single ? undefined : new Array<TaskOutcome>(size);
+    this.promise = new Promise<never>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+}
+
+const QUEUED = 0;
+const POSTED = 1;
+const SETTLED = 2;
+
+/** One message on its way through the pool. */
+class Item {
+  state = QUEUED;
+  slot = -1;
+  attempts = 0;
+  readonly enqueuedAt: number;
+
+  constructor(
+    readonly task: ThreadTask,
+    readonly owner: Owner,
+    readonly index: number,
+    readonly seq: number,
+  ) {
+    this.enqueuedAt = performance.now();
+  }
+}
+
+/**
+ * The one abort listener of a signal, shared by the messages that carry it (a system often
+ * gives many messages the same signal; one listener each would pile up on it).
+ */
+class SignalWatch {
+  readonly items = new Set<Item>();
+  constructor(readonly pool: ThreadPool) {}
+
+  handleEvent(): void {
+    for (const item of this.items) this.pool.abortItem(item);
+    this.items.clear();
+  }
+}
+
+/** A queued unit: one message, or a batch's messages that run in order. */
+type Unit = Item | Item[];
+
+/** A pool task in flight. */
+class Posted {
+  constructor(
+    readonly items: readonly Item[],
+    readonly groups: readonly number[] | null,
+    readonly postedAt: number,
+  ) {}
+}
+
+class ThreadPool implements ThreadDispatcher {
+  readonly #options: ResolvedThreadOptions;
+  readonly #channelOp: ThreadDispatcherOptions["channelOp"];
+  readonly #pool: Piscina;
+  readonly #slots: Int32Array;
+  readonly #freeSlots: Int32Array;
+  #freeTop: number;
+  readonly #aborts: BroadcastChannel;
+  readonly #ports = new Set<MessagePort>();
+  readonly #watches = new WeakMap<AbortSignal, SignalWatch>();
+  readonly #capacity: number;
+  readonly #queue: Unit[] = [];
+  #head = 0;
+  #queued = 0;
+  #inFlight = 0;
+  #outstanding = 0;
+  #seq = 0;
+  #completed = 0;
+  #closed = false;
+  #idle: (() => void) | undefined;
+  readonly #runTimes = new Samples();
+  readonly #waitTimes = new Samples();
+
+  constructor(options: ThreadDispatcherOptions) {
+    this.#options = resolveThreadOptions(options.threads);
+    this.#channelOp = options.channelOp;
+    const shared = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
+    this.#slots = new Int32Array(shared);
+    this.#freeSlots = new Int32Array(SLOT_COUNT);
+    for (let i = 0; i < SLOT_COUNT; i++) this.#freeSlots[i] = SLOT_COUNT - 1 - i;
+    this.#freeTop = SLOT_COUNT;
+    const abortChannel = `@workers/runtime.abort:${process.pid}:${++dispatcherCount}:${Math.random()}`;
+    this.#aborts = new BroadcastChannel(abortChannel);
+    this.#aborts.unref();
+    const o = this.#options;
+    this.#capacity = o.max * o.concurrentTasksPerThread;
+    const data: ThreadData = { slots: shared, abortChannel, setup: setupUrl(o.setup) };
+    this.#pool = new Piscina({
+      filename: entryFile,
+      minThreads: o.min,
+      maxThreads: o.max,
+      idleTimeout: o.idleTimeoutMs,
+      concurrentTasksPerWorker: o.concurrentTasksPerThread,
+      atomics: "async",
+      recordTiming: false,
+      workerData: data,
+      ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
+      ...(o.execArgv === undefined ? {} : { execArgv: [...process.execArgv, ...o.execArgv] }),
+    });
+    this.#pool.on("message", (message: unknown) => this.#onThreadMessage(message));
+    // A thread that dies while idle is replaced on demand; nothing was lost with it.
+    this.#pool.on("error", () => {});
+  }
+
+  // ---- public API -------------------------------------------------------------------------
+
+  async load(refs: readonly ModuleRef[]): Promise<void> {
+    if (this.#closed) throw new ThreadClosedError();
+    const unique = new Map<string, ModuleRef>();
+    for (const ref of refs) unique.set(`${ref.url}#${ref.exportName}`, ref);
+    if (unique.size === 0) return;
+    const list = [...unique.values()];
+    let results: LoadResult;
+    try {
+      results = (await this.#pool.run({ l: list.map((r) => [r.url, r.exportName]) })) as LoadResult;
+    } catch (error) {
+      const first = list[0] as ModuleRef;
+      throw new ThreadLoadError(
+        first.url,
+        first.exportName,
+        `a thread died while loading thread worker modules (${list.map(refName).join(", ")})`,
+        { cause: error },
+      );
+    }
+    const failed = list.flatMap((ref, i) => {
+      const wire = results[i];
+      return wire === null || wire === undefined ? [] : [{ ref, error: decodeThrown(wire) }];
+    });
+    const first = failed[0];
+    if (first !== undefined) {
+      const names = failed.map((f) => `${refName(f.ref)}: ${describe(f.error)}`).join("; ");
+      throw new ThreadLoadError(
+        first.ref.url,
+        first.ref.exportName,
+        `cannot load thread worker module ${names}`,
+        { cause: first.error },
+      );
+    }
+  }
+
+  run(task: ThreadTask): Promise<unknown> {
+    const refused = this.#refuse(1);
+    if (refused !== undefined) return Promise.reject(refused);
+    if (task.signal.aborted) return Promise.reject(task.signal.reason);
+    const owner = new Owner(1, true);
+    this.#enqueue(this.#item(task, owner, 0));
+    return owner.promise;
+  }
+
+  runBatch(tasks: readonly ThreadTask[]): Promise<TaskOutcome[]> {
+    if (tasks.length === 0) return Promise.resolve([]);
+    const refused = this.#refuse(tasks.length);
+    if (refused !== undefined) return Promise.reject(refused);
+    const owner = new Owner(tasks.length, false);
+    const items: Item[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i] as ThreadTask;
+      if (task.signal.aborted) {
+        (owner.outcomes as TaskOutcome[])[i] = { ok: false, error: task.signal.reason };
+        owner.remaining--;
+      } else {
+        items.push(this.#item(task, owner, i));
+      }
+    }
+    if (items.length === 0) return Promise.resolve(owner.outcomes as TaskOutcome[]);
+    this.#enqueue(items.length === 1 ? (items[0] as Item) : items);
+    return owner.promise;
+  }
+
+  stats(): ThreadPoolStats {
+    return {
+      threads: this.#pool.threads.length,
+      utilization: this.#pool.utilization,
+      queueSize: this.#queued + this.#pool.queueSize,
+      completed: this.#completed,
+      runTimeMs: this.#runTimes.summary(),
+      waitTimeMs: this.#waitTimes.summary(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#outstanding > 0) {
+        await new Promise<void>((resolve) => {
+          this.#idle = resolve;
+        });
+      }
+      // Tasks abandoned after an abort may still run: destroying the pool cancels them.
+      await this.#pool.destroy();
+      this.#aborts.close();
+      for (const port of this.#ports) port.close();
+      this.#ports.clear();
+    }
+  }
+
+  // ---- queue ------------------------------------------------------------------------------
+
+  #refuse(count: number): Error | undefined {
+    if (this.#closed) return new ThreadClosedError();
+    if (this.#queued + count > this.#options.maxQueue) {
+      return new ThreadQueueFullError(this.#options.maxQueue);
+    }
+    return undefined;
+  }
+
+  #item(task: ThreadTask, owner: Owner, index: number): Item {
+    const item = new Item(task, owner, index, this.#seq++);
+    let watch = this.#watches.get(task.signal);
+    if (watch === undefined) {
+      watch = new SignalWatch(this);
+      this.#watches.set(task.signal, watch);
+      task.signal.addEventListener("abort", watch, { once: true });
+    }
+    watch.items.add(item);
+    this.#outstanding++;
+    this.#queued++;
+    return item;
+  }
+
+  #enqueue(unit: Unit): void {
+    this.#queue.push(unit);
+    this.#pump();
+  }
+
+  #requeueFront(unit: Unit): void {
+    if (this.#head > 0) this.#queue[--this.#head] = unit;
+    else this.#queue.unshift(unit);
+  }
+
+  #pump(): void {
+    const queue = this.#queue;
+    while (this.#inFlight < this.#capacity && this.#head < queue.length) {
+      // Coalesce what is queued now (never wait for more), spread over the threads so the
+      // tail of a burst still keeps every thread busy.
+      const limit = Math.min(COALESCE_MAX, Math.ceil(this.#queued / this.#options.max));
+      const items: Item[] = [];
+      let groups: number[] | null = null;
+      while (this.#head < queue.length) {
+        const unit = queue[this.#head] as Unit;
+        if (Array.isArray(unit)) {
+          const live = unit.filter((item) => item.state === QUEUED);
+          if (live.length > 0 && items.length > 0 && items.length + live.length > limit) break;
+          queue[this.#head++] = undefined as never;
+          if (live.length === 0) continue;
+          groups ??= items.map(() => 1);
+          groups.push(live.length);
+          for (const item of live) items.push(item);
+        } else {
+          if (unit.state !== QUEUED) {
+            queue[this.#head++] = undefined as never;
+            continue;
+          }
+          if (items.length >= limit) break;
+          queue[this.#head++] = undefined as never;
+          items.push(unit);
+          groups?.push(1);
+        }
+      }
+      if (this.#head === queue.length) {
+        queue.length = 0;
+        this.#head = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+        queue.splice(0, this.#head);
+        this.#head = 0;
+      }
+      if (items.length > 0) this.#post(items, groups);
+    }
+  }
+
+  #post(items: Item[], groups: number[] | null): void {
+    const workers: WireWorker[] = [];
+    const flat = new Array<unknown>(items.length * ITEM_STRIDE);
+    let transfers: Transferable[] | undefined;
+    const now = performance.now();
+    let oldest = now;
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k] as Item;
+      const task = item.task;
+      item.state = POSTED;
+      this.#queued--;
+      if (item.enqueuedAt < oldest) oldest = item.enqueuedAt;
+      let w = 0;
+      while (w < workers.length && (workers[w] as WireWorker)[0] !== task.worker.name) w++;
+      if (w === workers.length) {
+        workers.push([
+          task.worker.name,
+          task.worker.kind,
+          task.worker.in ?? null,
+          task.ref.url,
+          task.ref.exportName,
+        ]);
+      }
+      const slot = this.#allocSlot();
+      item.slot = slot;
+      const base = k * ITEM_STRIDE;
+      flat[base] = w;
+      flat[base + 1] = task.body;
+      flat[base + 2] = task.headers;
+      flat[base + 3] = task.messageId;
+      flat[base + 4] = slot;
+      flat[base + 5] = item.seq;
+      const list = transferListOf(task.body);
+      if (list !== undefined) (transfers ??= []).push(...list);
+    }
+    this.#waitTimes.add(now - oldest);
+    const payload: RunPayload = { w: workers, i: flat, g: groups };
+    const posted = new Posted(items, groups, now);
+    this.#inFlight++;
+    this.#pool
+      .run(payload, transfers === undefined ? undefined : { transferList: transfers as never })
+      .then(
+        (out: unknown[]) => this.#done(posted, out),
+        (error: unknown) => this.#failed(posted, error),
+      );
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------
+
+  #done(posted: Posted, out: unknown[]): void {
+    this.#inFlight--;
+    this.#runTimes.add(performance.now() - posted.postedAt);
+    const items = posted.items;
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k] as Item;
+      this.#freeSlot(item);
+      if (item.state === SETTLED) continue;
+      const status = out[2 * k];
+      if (status === OUT_OK) this.#settle(item, true, out[2 * k + 1]);
+      else if (status === OUT_ERROR)
+        this.#settle(item, false, decodeThrown(out[2 * k + 1] as never));
+      else this.#settle(item, false, item.task.signal.reason);
+    }
+    this.#pump();
+  }
+
+  #failed(posted: Posted, error: unknown): void {
+    this.#inFlight--;
+    const items = posted.items;
+    const payloadError = error instanceof Error && error.name === "DataCloneError";
+    let k = 0;
+    const retry = (group: Item[]): void => {
+      if (group.length === 0) return;
+      this.#requeueFront(group.length === 1 ? (group[0] as Item) : group);
+    };
+    const pending: Unit[] = [];
+    const groups = posted.groups ?? items.map(() => 1);
+    for (const size of groups) {
+      const again: Item[] = [];
+      for (let end = k + size; k < end; k++) {
+        const item = items[k] as Item;
+        const started = item.slot < 0 || Atomics.load(this.#slots, item.slot) !== SLOT_POSTED;
+        this.#freeSlot(item);
+        if (item.state === SETTLED) continue;
+        if (payloadError) {
+          // The message could not be cloned: retry alone, so only the culprit fails.
+          if (items.length > 1 && item.attempts < MAX_ATTEMPTS) {
+            item.attempts++;
+            pending.push(item);
+          } else {
+            this.#settle(item, false, error);
+          }
+        } else if (!started && item.attempts < MAX_ATTEMPTS) {
+          item.attempts++;
+          again.push(item);
+        } else {
+          this.#settle(
+            item,
+            false,
+            new ThreadCrashedError(`the thread running this message died: ${describe(error)}`, {
+              cause: error,
+            }),
+          );
+        }
+      }
+      if (again.length > 0) pending.push(again.length === 1 ? (again[0] as Item) : again);
+    }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const unit = pending[i] as Unit;
+      for (const item of Array.isArray(unit) ? unit : [unit]) {
+        item.state = QUEUED;
+        this.#queued++;
+      }
+      retry(Array.isArray(unit) ? unit : [unit]);
+    }
+    this.#pump();
+  }
+
+  #settle(item: Item, ok: boolean, value: unknown): void {
+    const wasQueued = item.state === QUEUED;
+    item.state = SETTLED;
+    if (wasQueued) this.#queued--;
+    this.#watches.get(item.task.signal)?.items.delete(item);
+    this.#completed++;
+    const owner = item.owner;
+    if (owner.outcomes === undefined) {
+      if (ok) owner.resolve(value as never);
+      else owner.reject(value);
+    } else {
+      owner.outcomes[item.index] = ok ? { ok: true, value } : { ok: false, error: value };
+      if (--owner.remaining === 0) owner.resolve(owner.outcomes as never);
+    }
+    if (--this.#outstanding === 0 && this.#idle !== undefined) this.#idle();
+  }
+
+  /** Called when a message's signal aborts. */
+  abortItem(item: Item): void {
+    if (item.state === SETTLED) return;
+    if (item.state === POSTED) {
+      const slot = item.slot;
+      // Not started yet: the thread will skip it. Started: abort its ctx.signal in the thread.
+      if (
+        slot < 0 ||
+        Atomics.compareExchange(this.#slots, slot, SLOT_POSTED, SLOT_ABORTED) !== SLOT_POSTED
+      ) {
+        this.#aborts.postMessage(item.seq);
+      }
+    }
+    this.#settle(item, false, item.task.signal.reason);
+  }
+
+  #allocSlot(): number {
+    if (this.#freeTop === 0) return -1;
+    const slot = this.#freeSlots[--this.#freeTop] as number;
+    Atomics.store(this.#slots, slot, SLOT_POSTED);
+    return slot;
+  }
+
+  #freeSlot(item: Item): void {
+    if (item.slot < 0) return;
+    this.#freeSlots[this.#freeTop++] = item.slot;
+    item.slot = -1;
+  }
+
+  // ---- channel operations from threads ----------------------------------------------------
+
+  #onThreadMessage(message: unknown): void {
+    if (typeof message !== "object" || message === null || !(PORT_MARK in message)) return;
+    const port = (message as unknown as { port: MessagePort }).port;
+    this.#ports.add(port);
+    port.on("message", (request: OpRequest) => this.#op(port, request));
+    port.on("close", () => this.#ports.delete(port));
+    port.unref();
+  }
+
+  #op(port: MessagePort, request: OpRequest): void {
+    const reply = (response: OpResponse): void => {
+      try {
+        port.postMessage(response);
+      } catch {
+        // The thread is gone; nobody waits for the answer.
+      }
+    };
+    let pending: Promise<boolean>;
+    try {
+      pending = this.#channelOp({
+        workerId: request.w,
+        channel: request.c,
+        op: request.o,
+        value: request.v,
+      });
+    } catch (error) {
+      reply({ id: request.id, err: encodeThrown(error) });
+      return;
+    }
+    pending.then(
+      (ok) => reply({ id: request.id, ok }),
+      (error: unknown) => reply({ id: request.id, err: encodeThrown(error) }),
+    );
+  }
+}
+
+function refName(ref: ModuleRef): string {
+  return `${ref.url}#${ref.exportName}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function setupUrl(setup: string | null): string | null {
+  if (setup === null) return null;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(setup) || setup.startsWith("data:")) return setup;
+  return pathToFileURL(resolvePath(setup)).href;
+}
+
+/**
+ * Creates the thread dispatcher of a system: one piscina pool running thread workers'
+ * messages, with the thread-side `ctx` and channel proxies.
+ *
+ * Messages queued while every thread is busy are coalesced (up to 64 a pool task, spread over
+ * the threads) when a thread frees up; an idle pool runs each message at once.
+ */
+export function createThreadDispatcher(options: ThreadDispatcherOptions): ThreadDispatcher {
+  return new ThreadPool(options);
+}

@@ -1,0 +1,400 @@
+// Runs inside every pool thread: imports worker modules, builds the thread-side ctx, runs
+// messages, and carries channel operations back to the main thread. Loaded by thread-entry.
+
+import { pathToFileURL } from "node:url";
+import {
+  BroadcastChannel,
+  MessageChannel,
+  type MessagePort,
+  parentPort,
+  type Transferable,
+  workerData,
+} from "node:worker_threads";
+import { Piscina } from "piscina";
+import { decodeThrown, encodeThrown, type WireThrown } from "./error-codec.js";
+import {
+  ITEM_BODY,
+  ITEM_HEADERS,
+  ITEM_ID,
+  ITEM_SEQ,
+  ITEM_SLOT,
+  ITEM_STRIDE,
+  ITEM_WORKER,
+  type LoadPayload,
+  type LoadResult,
+  type OpRequest,
+  type OpResponse,
+  OUT_ERROR,
+  OUT_OK,
+  OUT_SKIPPED,
+  PORT_MARK,
+  type RunPayload,
+  SLOT_ABORTED,
+  SLOT_POSTED,
+  SLOT_STARTED,
+  type ThreadData,
+  type WireWorker,
+} from "./protocol.js";
+import { transferListOf } from "./transfer.js";
+
+type WorkerFunction = (ctx: ThreadContext, msg: unknown) => unknown;
+type Around = (
+  info: { workerId: string; channel: string | undefined; dispatch: "thread"; messageId: string },
+  headers: Readonly<Record<string, string>>,
+  run: () => unknown,
+) => unknown;
+
+const data = workerData as ThreadData;
+const slots = new Int32Array(data.slots);
+
+// ---- control port: channel operations travel to the main thread and back --------------------
+
+const control = new MessageChannel();
+const port: MessagePort = control.port1;
+parentPort?.postMessage({ [PORT_MARK]: true, port: control.port2 }, [control.port2]);
+
+let nextOpId = 0;
+const pendingOps = new Map<number, { resolve(ok: boolean): void; reject(e: unknown): void }>();
+
+port.on("message", (res: OpResponse) => {
+  const waiter = pendingOps.get(res.id);
+  if (waiter === undefined) return;
+  pendingOps.delete(res.id);
+  if ("err" in res) waiter.reject(decodeThrown(res.err));
+  else waiter.resolve(res.ok);
+});
+// Only while an operation waits does the port keep the thread's loop alive.
+port.unref();
+
+function channelOp(workerId: string, channel: string, op: "put" | "offer", value: unknown) {
+  if (value === undefined) {
+    return Promise.reject(new TypeError(`cannot ${op} undefined on channel "${channel}"`));
+  }
+  const id = nextOpId++;
+  const request: OpRequest = { id, w: workerId, c: channel, o: op, v: value };
+  return new Promise<boolean>((resolve, reject) => {
+    try {
+      const list = transferListOf(value);
+      port.postMessage(request, list as Transferable[] | undefined);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    if (pendingOps.size === 0) port.ref();
+    pendingOps.set(id, {
+      resolve(ok) {
+        if (pendingOps.size === 0) port.unref();
+        resolve(ok);
+      },
+      reject(e) {
+        if (pendingOps.size === 0) port.unref();
+        reject(e);
+      },
+    });
+  });
+}
+
+/** A thread-side channel: `put` waits until the main thread's channel accepted the value. */
+class ChannelProxy {
+  readonly #worker: string;
+  readonly #name: string;
+  constructor(worker: string, name: string) {
+    this.#worker = worker;
+    this.#name = name;
+  }
+  put(value: unknown): Promise<boolean> {
+    return channelOp(this.#worker, this.#name, "put", value);
+  }
+  offer(value: unknown): Promise<boolean> {
+    return channelOp(this.#worker, this.#name, "offer", value);
+  }
+}
+
+function channelsFor(worker: string): Record<string, ChannelProxy> {
+  const cache = new Map<string, ChannelProxy>();
+  return new Proxy({} as Record<string, ChannelProxy>, {
+    get(_target, name) {
+      if (typeof name !== "string") return undefined;
+      let proxy = cache.get(name);
+      if (proxy === undefined) {
+        proxy = new ChannelProxy(worker, name);
+        cache.set(name, proxy);
+      }
+      return proxy;
+    },
+  });
+}
+
+// ---- abort: the dispatcher broadcasts the sequence number of an aborted message -------------
+
+const running = new Map<number, ThreadContext>();
+const aborts = new BroadcastChannel(data.abortChannel);
+aborts.onmessage = (event) => {
+  const seq = (event as { data: number }).data;
+  running.get(seq)?.abort();
+};
+aborts.unref();
+
+/** The thread worker's `ctx`. */
+class ThreadContext {
+  readonly worker: { name: string; kind: "command" | "ticker"; dispatch: "thread"; in?: string };
+  readonly headers: Readonly<Record<string, string>>;
+  readonly channels: Record<string, ChannelProxy>;
+  #controller: AbortController | undefined;
+  #aborted = false;
+
+  constructor(loaded: LoadedWorker, headers: Readonly<Record<string, string>>) {
+    this.worker = loaded.info;
+    this.headers = headers;
+    this.channels = loaded.channels;
+  }
+
+  // Created on first use: most functions never look at it.
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(abortReason());
+    }
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#controller?.abort(abortReason());
+  }
+}
+
+function abortReason(): Error {
+  const error = new Error("the message was aborted (request timeout or stop deadline)");
+  error.name = "AbortError";
+  return error;
+}
+
+// ---- modules --------------------------------------------------------------------------------
+
+interface LoadedWorker {
+  readonly fn: WorkerFunction;
+  readonly info: ThreadContext["worker"];
+  readonly channels: Record<string, ChannelProxy>;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+const workers = new Map<string, LoadedWorker>();
+let around: Around | undefined;
+let setupDone: Promise<void> | undefined;
+let setupReady = false;
+
+function importModule(url: string): Promise<Record<string, unknown>> {
+  let loading = modules.get(url);
+  if (loading === undefined) {
+    loading = import(url) as Promise<Record<string, unknown>>;
+    modules.set(url, loading);
+    // A failed import is retried on the next use rather than cached.
+    loading.catch(() => modules.delete(url));
+  }
+  return loading;
+}
+
+async function resolveFunction(url: string, exportName: string): Promise<WorkerFunction> {
+  const mod = await importModule(url);
+  const fn = mod[exportName];
+  if (typeof fn !== "function") {
+    const names = Object.keys(mod).join(", ") || "none";
+    throw new TypeError(
+      `export "${exportName}" of ${url} is not a function (found ${typeof fn}; exports: ${names})`,
+    );
+  }
+  return fn as WorkerFunction;
+}
+
+function setup(): Promise<void> {
+  if (setupDone === undefined) {
+    const spec = data.setup;
+    setupDone =
+      spec === null
+        ? Promise.resolve()
+        : importModule(spec.includes("://") ? spec : pathToFileURL(spec).href).then((mod) => {
+            if (typeof mod.around === "function") around = mod.around as Around;
+          });
+    void setupDone.then(() => {
+      setupReady = true;
+    });
+  }
+  return setupDone;
+}
+
+async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
+  const key = `${w[0]}\0${w[3]}#${w[4]}`;
+  const found = workers.get(key);
+  if (found !== undefined) return found;
+  const fn = await resolveFunction(w[3], w[4]);
+  const info: ThreadContext["worker"] =
+    w[2] === null
+      ? { name: w[0], kind: w[1], dispatch: "thread" }
+      : { name: w[0], kind: w[1], dispatch: "thread", in: w[2] };
+  const loaded: LoadedWorker = { fn, info, channels: channelsFor(w[0]) };
+  workers.set(key, loaded);
+  return loaded;
+}
+
+// ---- running a pool task --------------------------------------------------------------------
+
+class Run {
+  readonly out: unknown[];
+  transfers: Transferable[] | undefined;
+  constructor(
+    readonly payload: RunPayload,
+    readonly loaded: readonly (LoadedWorker | LoadFailure)[],
+  ) {
+    this.out = new Array((payload.i.length / ITEM_STRIDE) * 2);
+  }
+
+  ok(k: number, value: unknown): void {
+    this.out[2 * k] = OUT_OK;
+    this.out[2 * k + 1] = value;
+    const list = transferListOf(value);
+    if (list !== undefined) (this.transfers ??= []).push(...list);
+  }
+
+  fail(k: number, thrown: unknown): void {
+    this.out[2 * k] = OUT_ERROR;
+    this.out[2 * k + 1] = encodeThrown(thrown);
+  }
+
+  /** Runs message `k`; returns a promise only when the function's result is one. */
+  item(k: number): Promise<void> | undefined {
+    const items = this.payload.i;
+    const base = k * ITEM_STRIDE;
+    const slot = items[base + ITEM_SLOT] as number;
+    const seq = items[base + ITEM_SEQ] as number;
+    const loaded = this.loaded[items[base + ITEM_WORKER] as number] as LoadedWorker | LoadFailure;
+    if (loaded instanceof LoadFailure) {
+      this.fail(k, loaded.error);
+      return undefined;
+    }
+    const headers = items[base + ITEM_HEADERS] as Record<string, string>;
+    const ctx = new ThreadContext(loaded, headers);
+    // Registered before the slot says "started", so an abort that sees "started" finds it.
+    running.set(seq, ctx);
+    if (
+      slot >= 0 &&
+      Atomics.compareExchange(slots, slot, SLOT_POSTED, SLOT_STARTED) === SLOT_ABORTED
+    ) {
+      running.delete(seq);
+      this.out[2 * k] = OUT_SKIPPED;
+      this.out[2 * k + 1] = null;
+      return undefined;
+    }
+    const body = items[base + ITEM_BODY];
+    let result: unknown;
+    try {
+      result =
+        around === undefined
+          ? loaded.fn(ctx, body)
+          : around(
+              {
+                workerId: loaded.info.name,
+                channel: loaded.info.in,
+                dispatch: "thread",
+                messageId: items[base + ITEM_ID] as string,
+              },
+              headers,
+              () => loaded.fn(ctx, body),
+            );
+    } catch (error) {
+      running.delete(seq);
+      this.fail(k, error);
+      return undefined;
+    }
+    if (
+      result !== null &&
+      (typeof result === "object" || typeof result === "function") &&
+      typeof (result as PromiseLike<unknown>).then === "function"
+    ) {
+      return Promise.resolve(result as PromiseLike<unknown>).then(
+        (value) => {
+          running.delete(seq);
+          this.ok(k, value);
+        },
+        (error: unknown) => {
+          running.delete(seq);
+          this.fail(k, error);
+        },
+      );
+    }
+    running.delete(seq);
+    this.ok(k, result);
+    return undefined;
+  }
+
+  async group(from: number, to: number): Promise<void> {
+    for (let k = from; k < to; k++) {
+      const pending = this.item(k);
+      if (pending !== undefined) await pending;
+    }
+  }
+
+  result(): unknown {
+    if (this.transfers === undefined) return this.out;
+    return Piscina.move({
+      [Piscina.transferableSymbol]: this.transfers,
+      [Piscina.valueSymbol]: this.out,
+    } as never);
+  }
+}
+
+class LoadFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function run(payload: RunPayload): Promise<unknown> {
+  if (!setupReady) await setup();
+  const loaded: (LoadedWorker | LoadFailure)[] = [];
+  for (const w of payload.w) {
+    const found = workers.get(`${w[0]}\0${w[3]}#${w[4]}`);
+    if (found !== undefined) loaded.push(found);
+    else loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
+  }
+  const job = new Run(payload, loaded);
+  const count = payload.i.length / ITEM_STRIDE;
+  const pending: Promise<void>[] = [];
+  if (payload.g === null) {
+    for (let k = 0; k < count; k++) {
+      const p = job.item(k);
+      if (p !== undefined) pending.push(p);
+    }
+  } else {
+    let from = 0;
+    for (const size of payload.g) {
+      const p = job.group(from, from + size);
+      pending.push(p);
+      from += size;
+    }
+  }
+  if (pending.length > 0) await Promise.all(pending);
+  return job.result();
+}
+
+async function load(payload: LoadPayload): Promise<LoadResult> {
+  const out: (WireThrown | null)[] = [];
+  try {
+    await setup();
+  } catch (error) {
+    return payload.l.map(() => encodeThrown(error));
+  }
+  for (const [url, exportName] of payload.l) {
+    try {
+      await resolveFunction(url, exportName);
+      out.push(null);
+    } catch (error) {
+      out.push(encodeThrown(error));
+    }
+  }
+  return out;
+}
+
+/** The pool task handler (internal): runs messages or checks modules. */
+export function handleTask(payload: RunPayload | LoadPayload): Promise<unknown> {
+  return "l" in payload ? load(payload) : run(payload);
+}
