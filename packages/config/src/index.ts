@@ -13,6 +13,7 @@ export {
   resolveFunctionRef,
 } from "./function-ref.js";
 export { IssueCode } from "./issue-codes.js";
+export { loadDefinition } from "./load.js";
 export type {
   BatchInput,
   BufferType,

@@ -179,7 +179,7 @@ describe("parseDefinition", () => {
       { baseUrl },
     ).catch((e: unknown) => e)) as ConfigError;
     expect(error.issues[0]?.code).toBe("module-load-failed");
-    expect((error.issues[0]?.cause as Error).message).toBe("boom at load");
+    expect((error.issues[0]!.cause as Error).message).toBe("boom at load");
     expect((error.cause as Error).message).toBe("boom at load");
   });
 });

@@ -3,15 +3,25 @@
 // canonical camelCase form before validation. Paths in issues still point at what was written.
 import type { ConfigIssue } from "../types.js";
 
-const KEY_ALIASES: Readonly<Record<string, string>> = {
+/** Kebab-case channel keys and their canonical names. */
+export const CHANNEL_ALIASES: Readonly<Record<string, string>> = {
   "buffer-type": "bufferType",
   "put-mode": "putMode",
+};
+
+/** Kebab-case worker keys and their canonical names. */
+export const WORKER_ALIASES: Readonly<Record<string, string>> = {
   "worker-fn": "workerFn",
   "output-chan": "outputChan",
   "fail-chan": "failChan",
   "interval-ms": "intervalMs",
   "initial-delay-ms": "initialDelayMs",
   "expose?": "expose",
+};
+
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  ...CHANNEL_ALIASES,
+  ...WORKER_ALIASES,
   "max-wait-ms": "maxWaitMs",
 };
 

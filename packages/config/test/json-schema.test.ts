@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildJsonSchema } from "../src/internal/json-schema.js";
+
+const committed = JSON.parse(readFileSync(new URL("../schema.json", import.meta.url), "utf8"));
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+describe("schema.json", () => {
+  it("is in sync with the zod schema (run `pnpm --filter @workers/config generate-schema`)", () => {
+    expect(committed).toEqual(buildJsonSchema());
+  });
+
+  it("is shipped as @workers/config/schema.json", () => {
+    expect(pkg.exports["./schema.json"]).toBe("./schema.json");
+    expect(pkg.files).toContain("schema.json");
+  });
+
+  it("describes every key, with defaults, and accepts the kebab-case spellings", () => {
+    const channel = committed.properties.channels.additionalProperties;
+    const worker = committed.properties.workers.additionalProperties;
+    expect(channel.properties.buffer).toMatchObject({ default: 0, type: "integer", minimum: 0 });
+    expect(channel.properties.bufferType.default).toBe("fixed");
+    expect(channel.properties["buffer-type"].enum).toEqual(["fixed", "dropping", "sliding"]);
+    expect(worker.properties.dispatch.default).toBe("go");
+    expect(worker.properties.intervalMs.default).toBe(1000);
+    expect(worker.properties["expose?"].type).toBe("boolean");
+    expect(worker.properties.workerFn.type).toBe("string");
+    for (const [key, prop] of Object.entries<{ description?: string }>(worker.properties)) {
+      expect(prop.description, key).toBeTruthy();
+    }
+    expect(worker.required).toEqual(["kind"]);
+    expect(committed.required).toEqual(["workers"]);
+  });
+});
