@@ -9,8 +9,16 @@ export {
   PendingLimitError,
   UndefinedValueError,
 } from "./errors.js";
+export { merge } from "./merge.js";
+export { type Mult, mult, tap, untap, untapAll } from "./mult.js";
+export { onto, toChan } from "./onto.js";
+export { pipe } from "./pipe.js";
+export { type PipelineOptions, pipeline } from "./pipeline.js";
 export { type PromiseChanOptions, promiseChan } from "./promise-chan.js";
+export { type Pub, pub, sub, unsub, unsubAll } from "./pub.js";
 export { putWith } from "./put-with.js";
+export { reduce, toArray } from "./reduce.js";
+export { split } from "./split.js";
 export { timeout } from "./timeout.js";
 export type {
   AbortSignalLike,

@@ -1,0 +1,54 @@
+import { chan } from "./channel.js";
+import type { Channel, ChanOptions } from "./types.js";
+
+/**
+ * Puts every value of an iterable or async iterable onto `ch`, one at a time with
+ * backpressure (`onto-chan!`), then closes `ch` unless `close` is false. Resolves `true` when
+ * every value was accepted, `false` if `ch` was closed first (the rest are not put).
+ *
+ * @example
+ * ```ts
+ * await onto(ch, [1, 2, 3]);
+ * ```
+ */
+export async function onto<T>(
+  ch: Channel<T>,
+  values: Iterable<T> | AsyncIterable<T>,
+  close = true,
+): Promise<boolean> {
+  let all = true;
+  for await (const value of values) {
+    if (!(await ch.put(value))) {
+      all = false;
+      break;
+    }
+  }
+  if (close) ch.close();
+  return all;
+}
+
+/**
+ * A channel that yields the values of an iterable or async iterable, then closes
+ * (`to-chan!`). Without `bufferOrOptions`, an array or other collection with a `length` or
+ * `size` gets a buffer of up to 100 values, anything else is unbuffered.
+ *
+ * @example
+ * ```ts
+ * const ch = toChan(["a", "b"]);
+ * await ch.take(); // "a"
+ * ```
+ */
+export function toChan<T>(
+  values: Iterable<T> | AsyncIterable<T>,
+  bufferOrOptions?: number | ChanOptions<T>,
+): Channel<T> {
+  let buffer = bufferOrOptions;
+  if (buffer === undefined) {
+    const sized = values as { length?: unknown; size?: unknown };
+    const n = typeof sized.length === "number" ? sized.length : sized.size;
+    buffer = typeof n === "number" ? Math.min(n, 100) : 0;
+  }
+  const ch = chan<T>(buffer);
+  void onto(ch, values);
+  return ch;
+}

@@ -1,0 +1,39 @@
+import { chan } from "./channel.js";
+import type { Channel, ChanOptions } from "./types.js";
+
+/**
+ * Splits a channel in two by a predicate (`split`): values for which `predicate` is true go
+ * to the first channel, the others to the second. Both close when `source` closes. Each
+ * output is configured by its own buffer argument (unbuffered by default).
+ *
+ * @example
+ * ```ts
+ * const [evens, odds] = split((n) => n % 2 === 0, numbers);
+ * ```
+ */
+export function split<T>(
+  predicate: (value: T) => boolean,
+  source: Channel<T>,
+  trueBuffer?: number | ChanOptions<T>,
+  falseBuffer?: number | ChanOptions<T>,
+): [Channel<T>, Channel<T>] {
+  const yes = chan<T>(trueBuffer);
+  const no = chan<T>(falseBuffer);
+  void run(predicate, source, yes, no);
+  return [yes, no];
+}
+
+async function run<T>(
+  predicate: (value: T) => boolean,
+  source: Channel<T>,
+  yes: Channel<T>,
+  no: Channel<T>,
+): Promise<void> {
+  for (;;) {
+    const value = await source.take();
+    if (value === undefined) break;
+    await (predicate(value) ? yes : no).put(value);
+  }
+  yes.close();
+  no.close();
+}
