@@ -64,8 +64,9 @@ class Processing {
     readonly channel: string | undefined,
     readonly attrs: AttributeSet,
     readonly startedAt: number,
+    readonly thread: boolean,
   ) {
-    this.hopPending = false;
+    this.hopPending = thread;
   }
 }
 
@@ -188,13 +189,18 @@ class Telemetry {
     workerId: string | undefined,
   ): Context {
     if (workerId === undefined) return active;
-    if (proc !== undefined && !proc.done && proc.workerId === workerId) return active;
-    // A put from a thread worker is carried out on the main thread, possibly outside the
-    // processing's async context: when exactly one processing of that worker is in flight,
-    // it is the parent.
+    // A thread worker's put is carried out on the main thread by a channel operation, which may
+    // run outside the processing's async context (in the context of whatever created the pool's
+    // port). While that worker has processings in flight, trust them over the active context.
     const inFlight = this.#threadInFlight.get(workerId);
-    if (inFlight !== undefined && inFlight.size === 1) {
-      for (const only of inFlight) return only.ctx;
+    if (inFlight !== undefined && inFlight.size > 0) {
+      if (inFlight.size === 1) for (const only of inFlight) return only.ctx;
+      if (proc !== undefined && !proc.done && proc.workerId === workerId) return active;
+      return trace.deleteSpan(active);
+    }
+    // A context left over from another thread processing would put this send in the wrong trace.
+    if (proc?.thread === true && (proc.done || proc.workerId !== workerId)) {
+      return trace.deleteSpan(active);
     }
     return active;
   }
@@ -259,10 +265,9 @@ class Telemetry {
     }
     if (waitMs !== undefined) m.queueWait.record(Math.max(0, waitMs) / 1000, attrs.metric);
 
-    const proc = new Processing(span, workerId, channel, attrs, now);
+    const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
     proc.ctx = trace.setSpan(parent, span).setValue(PROCESSING_KEY, proc);
-    if (dispatch === "thread") {
-      proc.hopPending = true;
+    if (proc.thread) {
       let set = this.#threadInFlight.get(workerId);
       if (set === undefined) this.#threadInFlight.set(workerId, (set = new Set()));
       set.add(proc);

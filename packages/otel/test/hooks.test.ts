@@ -249,6 +249,27 @@ describe("a pipeline through the hooks", () => {
     expect(parentId(sdk.span("send s2"))).toBe(proc.spanContext().spanId);
     expect(h2.traceparent).toContain(proc.spanContext().traceId);
   });
+  it("does not parent a thread worker's put on a finished processing left in the port's context", async () => {
+    let stale = context.active();
+    await obs.around(info("t", "s1", "thread", "first"), put(obs, "s1"), async () => {
+      stale = context.active();
+    });
+    context.with(stale, () => put(obs, "s2", "t"));
+    const send = sdk.span("send s2");
+    expect(parentId(send)).toBeUndefined();
+    expect(send.spanContext().traceId).not.toBe(sdk.span("process s1").spanContext().traceId);
+  });
+
+  it("starts a new trace for a thread put it cannot attribute among several processings", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const a = obs.around(info("t", "s1", "thread", "a"), put(obs, "s1"), () => gate);
+    const b = obs.around(info("t", "s1", "thread", "b"), put(obs, "s1"), () => gate);
+    put(obs, "s2", "t");
+    release();
+    await Promise.all([a, b]);
+    expect(parentId(sdk.span("send s2"))).toBeUndefined();
+  });
 });
 
 describe("drops", () => {
