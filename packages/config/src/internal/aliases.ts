@@ -56,6 +56,16 @@ export interface Canonical {
   original(path: readonly (string | number)[]): (string | number)[];
 }
 
+/** Assignment that keeps `__proto__` an ordinary own key (JSON.parse can produce one). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 type Section = "channels" | "workers";
 
 export function canonicalize(input: unknown): Canonical {
@@ -86,6 +96,8 @@ export function canonicalize(input: unknown): Canonical {
     const out: Record<string, unknown> = {};
     const written = new Map<string, string>();
     for (const [key, raw] of Object.entries(entry)) {
+      // An explicit `undefined` is an absent key (as zod's optional keys treat it).
+      if (raw === undefined) continue;
       const canonicalKey = KEY_ALIASES[key] ?? key;
       const previous = written.get(canonicalKey);
       if (previous !== undefined) {
@@ -102,7 +114,7 @@ export function canonicalize(input: unknown): Canonical {
       if (canonicalKey === "batch" && isPlainObject(value)) {
         value = rewriteEntry(value, `${scope}\0batch`, [...writtenPath, key]);
       }
-      out[canonicalKey] = value;
+      setOwn(out, canonicalKey, value);
     }
     const aliased = new Map([...written].filter(([canon, w]) => canon !== w));
     if (aliased.size > 0) keys.set(scope, aliased);
@@ -125,9 +137,13 @@ export function canonicalize(input: unknown): Canonical {
         continue;
       }
       sectionNames.set(canonicalName, name);
-      out[canonicalName] = isPlainObject(entry)
-        ? rewriteEntry(entry, `${section}\0${canonicalName}`, [section, name])
-        : entry;
+      setOwn(
+        out,
+        canonicalName,
+        isPlainObject(entry)
+          ? rewriteEntry(entry, `${section}\0${canonicalName}`, [section, name])
+          : entry,
+      );
     }
     names.set(section, new Map([...sectionNames].filter(([c, w]) => c !== w)));
     return out;

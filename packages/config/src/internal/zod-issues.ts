@@ -95,6 +95,14 @@ export function fromZodIssues(
         }
         break;
       case "invalid_value": {
+        if (value === undefined) {
+          out.push({
+            path,
+            code: "required",
+            message: `is required: one of ${issue.values.map((a) => JSON.stringify(a)).join(", ")}.`,
+          });
+          break;
+        }
         const allowed = issue.values.map(String);
         const got = typeof value === "string" ? didYouMean(value, allowed) : "";
         out.push({
