@@ -1,3 +1,4 @@
+import type { BufferType, PutMode } from "@workers/channels";
 import * as z from "zod";
 
 /** Largest delay `setTimeout` honours; a longer one would fire after 1 ms. */
@@ -105,8 +106,8 @@ const definitionObject = z
 /** A parsed channel (defaults filled in). */
 export interface ParsedChannel {
   buffer: number;
-  bufferType: "fixed" | "dropping" | "sliding";
-  putMode: "async" | "block" | "drop";
+  bufferType: BufferType;
+  putMode: PutMode;
 }
 
 /** A parsed worker: common defaults filled in, kind-specific ones and the function not yet. */

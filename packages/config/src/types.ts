@@ -1,8 +1,6 @@
-/** How a channel buffers: `fixed` applies backpressure, `dropping` drops the newest, `sliding` evicts the oldest. */
-export type BufferType = "fixed" | "dropping" | "sliding";
+import type { BufferType, PutMode } from "@workers/channels";
 
-/** How `command` writes to an exposed worker's input: `putAsync`, awaited `put`, or `offer`. */
-export type PutMode = "async" | "block" | "drop";
+export type { BufferType, PutMode };
 
 /** The two worker kinds: a loop over an input channel, or a timer. */
 export type WorkerKind = "command" | "ticker";

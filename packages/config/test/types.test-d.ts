@@ -1,0 +1,139 @@
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  type ChannelName,
+  defineWorkers,
+  type ExposedWorkerName,
+  type MessageOf,
+  type NormalizedDefinition,
+  type ResultOf,
+  type WorkerFn,
+} from "../src/index.js";
+
+interface Job {
+  id: string;
+  size: number;
+}
+
+const definition = defineWorkers({
+  channels: {
+    "jobs/in": { buffer: 8, putMode: "block" },
+    "jobs/out": { buffer: 8 },
+    ticks: { buffer: 1, bufferType: "sliding" },
+  },
+  workers: {
+    jobs: {
+      kind: "command",
+      in: "jobs/in",
+      workerFn: async (_ctx: unknown, job: Job) => ({ done: job.id }),
+      expose: true,
+      outputChan: "jobs/out",
+    },
+    sizes: {
+      kind: "command",
+      in: "jobs/in",
+      workerFn: (_ctx: unknown, job: Job) => job.size,
+      expose: true,
+      concurrency: 4,
+    },
+    internal: { kind: "command", in: "jobs/out", workerFn: (_ctx: unknown, n: number) => n },
+    hidden: { kind: "command", in: "jobs/out", workerFn: () => 0, expose: false },
+    threaded: {
+      kind: "command",
+      in: "jobs/in",
+      workerFn: "./workers.js#run",
+      dispatch: "thread",
+      expose: true,
+    },
+    clock: { kind: "ticker", intervalMs: 500, out: "ticks" },
+  },
+});
+type D = typeof definition;
+
+// What a runtime's typed `command` looks like, built on the helper types.
+declare function command<W extends ExposedWorkerName<D>>(
+  name: W,
+  msg: MessageOf<D, W>,
+): Promise<boolean>;
+declare function request<W extends ExposedWorkerName<D>>(
+  name: W,
+  msg: MessageOf<D, W>,
+): Promise<ResultOf<D, W>>;
+
+describe("defineWorkers", () => {
+  it("keeps literal types", () => {
+    expectTypeOf(definition.workers.jobs.kind).toEqualTypeOf<"command">();
+    expectTypeOf(definition.channels.ticks.bufferType).toEqualTypeOf<"sliding">();
+    expectTypeOf(definition.workers.threaded.workerFn).toEqualTypeOf<"./workers.js#run">();
+  });
+
+  it("rejects an unknown kind and a wrong bufferType", () => {
+    defineWorkers({
+      // @ts-expect-error: "cmd" is not a worker kind
+      workers: { w: { kind: "cmd", in: "x", workerFn: () => 1 } },
+    });
+    defineWorkers({
+      // @ts-expect-error: "drop" is a put mode, not a buffer type
+      channels: { c: { bufferType: "drop" } },
+      workers: {},
+    });
+  });
+
+  it("requires in and workerFn on command workers", () => {
+    defineWorkers({
+      // @ts-expect-error: a command worker needs in
+      workers: { w: { kind: "command", workerFn: () => 1 } },
+    });
+  });
+});
+
+describe("helper types", () => {
+  it("ChannelName lists the declared channels", () => {
+    expectTypeOf<ChannelName<D>>().toEqualTypeOf<"jobs/in" | "jobs/out" | "ticks">();
+  });
+
+  it("ExposedWorkerName lists the exposed workers only", () => {
+    expectTypeOf<ExposedWorkerName<D>>().toEqualTypeOf<"jobs" | "sizes" | "threaded">();
+  });
+
+  it("MessageOf and ResultOf follow the worker function", () => {
+    expectTypeOf<MessageOf<D, "jobs">>().toEqualTypeOf<Job>();
+    expectTypeOf<ResultOf<D, "jobs">>().toEqualTypeOf<{ done: string }>();
+    expectTypeOf<ResultOf<D, "sizes">>().toEqualTypeOf<number>();
+    expectTypeOf<MessageOf<D, "internal">>().toEqualTypeOf<number>();
+  });
+
+  it("gives unknown for a string reference", () => {
+    expectTypeOf<MessageOf<D, "threaded">>().toBeUnknown();
+    expectTypeOf<ResultOf<D, "threaded">>().toBeUnknown();
+  });
+
+  it("checks worker names and messages of a typed command", () => {
+    expectTypeOf(command("jobs", { id: "a", size: 1 })).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(request("sizes", { id: "a", size: 1 })).toEqualTypeOf<Promise<number>>();
+    command("threaded", { anything: true });
+    // @ts-expect-error: no worker of that name
+    command("job", { id: "a", size: 1 });
+    // @ts-expect-error: not exposed
+    command("internal", 1);
+    // @ts-expect-error: expose: false
+    command("hidden", 0);
+    // @ts-expect-error: a ticker is never exposed
+    command("clock", 0);
+    // @ts-expect-error: wrong message type
+    command("jobs", { id: 1, size: 1 });
+    // @ts-expect-error: missing field
+    command("sizes", { id: "a" });
+  });
+
+  it("degrades to string names and any messages on a normalized definition", () => {
+    expectTypeOf<ExposedWorkerName<NormalizedDefinition>>().toEqualTypeOf<string>();
+    expectTypeOf<ChannelName<NormalizedDefinition>>().toEqualTypeOf<string>();
+    expectTypeOf<MessageOf<NormalizedDefinition, "x">>().toBeAny();
+  });
+
+  it("WorkerFn takes ctx and message and may be async", () => {
+    expectTypeOf<WorkerFn<{ c: 1 }, Job, number>>().toEqualTypeOf<
+      (ctx: { c: 1 }, msg: Job) => number | Promise<number>
+    >();
+  });
+});
