@@ -36,9 +36,9 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /** Maps a failure to an HTTP answer. Runtime errors are told apart by their stable `code`. */
-function sendError(res: ServerResponse, error: unknown): void {
+function sendError(res: ServerResponse, error: unknown, jobId?: string): void {
   const code = codeOf(error) ?? "ERR_INTERNAL";
-  const body = { error: { code, message: messageOf(error) } };
+  const body = { error: { code, message: messageOf(error) }, ...(jobId ? { jobId } : {}) };
   switch (code) {
     case "ERR_BAD_REQUEST":
     case "ERR_INVALID_MESSAGE":
@@ -97,7 +97,7 @@ export function createApi(options: ApiOptions): RequestListener {
       const accepted = await system.command("image-download", msg);
       if (!accepted) {
         jobs.dropped(jobId, "images/in", "input-drop");
-        sendError(res, new JobError("ERR_JOB_DROPPED", "images/in refused the image"));
+        sendError(res, new JobError("ERR_JOB_DROPPED", "images/in refused the image"), jobId);
         return;
       }
       sendJson(res, 202, { jobId, status: `/images/${jobId}` }, { location: `/images/${jobId}` });
@@ -110,9 +110,13 @@ export function createApi(options: ApiOptions): RequestListener {
     // The stored file arrives on images/out, after image-download's reply: listen first.
     const stored = jobs.wait(jobId, timeoutMs);
     stored.catch(() => {});
-    await system.request("image-download", msg, { timeoutMs });
-    const result = await stored;
-    sendJson(res, 201, { ...result, elapsedMs: Date.now() - started });
+    try {
+      await system.request("image-download", msg, { timeoutMs });
+      const result = await stored;
+      sendJson(res, 201, { ...result, elapsedMs: Date.now() - started });
+    } catch (error) {
+      sendError(res, error, jobId);
+    }
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

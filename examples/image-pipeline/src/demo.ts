@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Dashboard, type Frame, RateMeter, type StatsView } from "./dashboard.js";
 import { startImageServer } from "./image-server.js";
 import type { StoredImage } from "./jobs.js";
-import { type Observability, startService } from "./service.js";
+import { type Observability, startService, type ThreadPoolOptions } from "./service.js";
 import { generateTestImages } from "./test-images.js";
 
 /** Options of {@link runDemo}. */
@@ -25,6 +25,8 @@ export interface DemoOptions {
   /** Force TTY or line mode. @default whether `out` is a TTY */
   readonly tty?: boolean;
   readonly observability?: Observability;
+  /** The system's thread pool. */
+  readonly threads?: ThreadPoolOptions;
   /** Sends given up after this many refusals. @default 50 */
   readonly maxAttempts?: number;
 }
@@ -74,6 +76,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const service = await startService({
     outDir,
     ...(options.observability ? { observability: options.observability } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
   });
   say(`Image server ${imageServer.url}/images, API ${service.url} (POST /images, GET /stats)`);
 

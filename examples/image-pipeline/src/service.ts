@@ -34,6 +34,14 @@ export interface Observability {
   attach?(system: any): void;
 }
 
+/** The thread pool options the service passes on (`execArgv`: tests run the runtime from source). */
+export interface ThreadPoolOptions {
+  readonly min?: number;
+  readonly max?: number;
+  readonly idleTimeoutMs?: number;
+  readonly execArgv?: readonly string[];
+}
+
 /** One failure seen on `workers/errors` (the seed's error event, without the error object). */
 export interface FailureRecord {
   readonly workerId: string;
@@ -49,12 +57,8 @@ export interface ServiceOptions {
   readonly port?: number;
   /** @default "127.0.0.1" */
   readonly host?: string;
-  /** Thread pool options of the system. */
-  readonly threads?: {
-    readonly min?: number;
-    readonly max?: number;
-    readonly idleTimeoutMs?: number;
-  };
+  /** The system's thread pool (`StartOptions.threads`). */
+  readonly threads?: ThreadPoolOptions;
   /** Also receives every event, with its hooks (tracing). */
   readonly observability?: Observability;
   /** Called with every runtime event. */

@@ -96,7 +96,10 @@ describe("api", () => {
     });
     const res = await post("/images?wait=1", { url: "http://127.0.0.1:9/a.png" });
     expect(res.status).toBe(status);
-    expect(await res.json()).toEqual({ error: { code, message: code } });
+    expect(await res.json()).toMatchObject({
+      error: { code, message: code },
+      jobId: expect.any(String),
+    });
     if (code === "ERR_DROPPED") expect(res.headers.get("retry-after")).toBe("1");
   });
 
