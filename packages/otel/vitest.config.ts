@@ -1,7 +1,18 @@
 import { defineProject } from "vitest/config";
 
+// The README's examples import @opentelemetry/sdk-node and the OTLP/HTTP exporters; tests run
+// them against in-memory stand-ins (test/fakes) so no network or extra install is needed.
+const fake = (name: string): string => new URL(`./test/fakes/${name}.ts`, import.meta.url).pathname;
+
 export default defineProject({
-  resolve: { conditions: ["@workers/source"] },
+  resolve: {
+    conditions: ["@workers/source"],
+    alias: {
+      "@opentelemetry/sdk-node": fake("sdk-node"),
+      "@opentelemetry/exporter-trace-otlp-http": fake("exporter-trace-otlp-http"),
+      "@opentelemetry/exporter-metrics-otlp-http": fake("exporter-metrics-otlp-http"),
+    },
+  },
   ssr: { resolve: { conditions: ["@workers/source"] } },
   test: {
     name: "otel",

@@ -160,7 +160,8 @@ class Telemetry {
     const proc = active.getValue(PROCESSING_KEY) as Processing | undefined;
     if (
       proc?.hopPending === true &&
-      info.channel === proc.channel &&
+      // A ticker has no input channel: the runtime names the hop after the worker.
+      info.channel === (proc.channel ?? proc.workerId) &&
       (info.workerId === undefined || info.workerId === proc.workerId)
     ) {
       proc.hopPending = false;

@@ -236,6 +236,15 @@ describe("a pipeline through the hooks", () => {
     expect(sdk.span("process s2").attributes["workers.dispatch"]).toBe("thread");
   });
 
+  it("treats the hop of a thread ticker (named after the worker) as a hop, not a send", async () => {
+    await obs.around({ workerId: "tick", dispatch: "thread", messageId: "t1" }, {}, async () => {
+      const toThread: Headers = {};
+      obs.inject(toThread, { channel: "tick", workerId: "tick" });
+      expect(toThread.traceparent).toContain(trace.getActiveSpan()!.spanContext().spanId);
+    });
+    expect(sdk.spans().map((s) => s.name)).toEqual(["process tick"]);
+  });
+
   it("parents a thread worker's put that lost its async context on the one processing in flight", async () => {
     const h1 = put(obs, "s1");
     let release!: () => void;
