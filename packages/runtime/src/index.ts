@@ -1,1 +1,51 @@
-export {};
+export {
+  DroppedError,
+  InvalidMessageError,
+  NotExposedError,
+  StartError,
+  StoppedError,
+  TimeoutError,
+  UnknownChannelError,
+  WorkersError,
+  type WorkersErrorCode,
+} from "./errors.js";
+export type {
+  ModuleRef,
+  ThreadOptions,
+  ThreadPoolStats,
+  WorkerInfo,
+} from "./internal/dispatch.js";
+export { startWorkers } from "./start-workers.js";
+export type {
+  ChannelStats,
+  Components,
+  CustomEvent,
+  DropEvent,
+  DropEventReason,
+  EmitFn,
+  Envelope,
+  ErrorEvent,
+  GuardEvent,
+  Headers,
+  InjectInfo,
+  Instrumentation,
+  LatencySummary,
+  Observability,
+  ProcessInfo,
+  RequestOptions,
+  StartEvent,
+  StartOptions,
+  StatsSnapshot,
+  StopEvent,
+  StopOptions,
+  WorkerContext,
+  WorkerStats,
+  WorkersEvent,
+  WorkersLogger,
+  WorkersSystem,
+} from "./types.js";
+export {
+  type WorkersComponent,
+  type WorkersComponentOptions,
+  workersComponent,
+} from "./workers-component.js";

@@ -1,0 +1,111 @@
+/** Stable codes carried by every error this package throws. */
+export type WorkersErrorCode =
+  | "ERR_NOT_EXPOSED"
+  | "ERR_STOPPED"
+  | "ERR_TIMEOUT"
+  | "ERR_DROPPED"
+  | "ERR_INVALID_MESSAGE"
+  | "ERR_UNKNOWN_CHANNEL"
+  | "ERR_START";
+
+/** Base class of the errors thrown by `@workers/runtime`; `code` is stable, the message is not. */
+export class WorkersError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: WorkersErrorCode;
+
+  constructor(code: WorkersErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * `command` / `request` named a worker that does not exist or is not `expose: true`.
+ * Code `ERR_NOT_EXPOSED`.
+ */
+export class NotExposedError extends WorkersError {
+  /** The worker name that was asked for. */
+  readonly worker: string;
+
+  constructor(worker: string, exposed: readonly string[]) {
+    const list = exposed.length === 0 ? "none" : exposed.map((w) => `"${w}"`).join(", ");
+    super(
+      "ERR_NOT_EXPOSED",
+      `No exposed worker "${worker}" (exposed workers: ${list}); set expose: true on a command worker to reach it from command/request`,
+    );
+    this.worker = worker;
+  }
+}
+
+/**
+ * The system is stopping or stopped: `command` / `request` are refused, and a request whose
+ * message was still waiting at shutdown rejects with it. Code `ERR_STOPPED`.
+ */
+export class StoppedError extends WorkersError {
+  constructor(
+    message = "The workers system is stopping or stopped",
+    options?: { cause?: unknown },
+  ) {
+    super("ERR_STOPPED", message, options);
+  }
+}
+
+/** A `request` did not settle within its `timeoutMs`. Code `ERR_TIMEOUT`. */
+export class TimeoutError extends WorkersError {
+  /** The timeout that elapsed. */
+  readonly timeoutMs: number;
+
+  constructor(worker: string, timeoutMs: number) {
+    super("ERR_TIMEOUT", `Request to worker "${worker}" timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A `request`'s message was dropped before it was processed: refused by a `drop` put mode
+ * (`input-drop`) or discarded by a dropping or sliding buffer. Code `ERR_DROPPED`.
+ */
+export class DroppedError extends WorkersError {
+  /** The drop reason, as in the `workers.drop` event. */
+  readonly reason: string;
+  /** The channel where the message was lost. */
+  readonly channel: string;
+
+  constructor(reason: string, channel: string) {
+    super("ERR_DROPPED", `The message was dropped on channel "${channel}" (${reason})`);
+    this.reason = reason;
+    this.channel = channel;
+  }
+}
+
+/**
+ * `undefined` was given as a message (it is the channels' closed sentinel; use `null` for
+ * "no value"). Code `ERR_INVALID_MESSAGE`.
+ */
+export class InvalidMessageError extends WorkersError {
+  constructor(message = "A message cannot be undefined (it means closed on a channel); use null") {
+    super("ERR_INVALID_MESSAGE", message);
+  }
+}
+
+/** A thread worker's `ctx.channels[name]` named a channel the definition does not declare. Code `ERR_UNKNOWN_CHANNEL`. */
+export class UnknownChannelError extends WorkersError {
+  /** The channel name that was asked for. */
+  readonly channel: string;
+
+  constructor(channel: string) {
+    super("ERR_UNKNOWN_CHANNEL", `No channel "${channel}" in the definition`);
+    this.channel = channel;
+  }
+}
+
+/**
+ * `workersComponent().start` was called without a definition, or while the component was
+ * already started. (A failing `startWorkers` rethrows the original error.) Code `ERR_START`.
+ */
+export class StartError extends WorkersError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_START", message, options);
+  }
+}

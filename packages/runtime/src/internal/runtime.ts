@@ -1,0 +1,572 @@
+// The running system: channels, worker loops, command/request, accounting and stop.
+
+import { type Channel, chan } from "@workers/channels";
+import type { NormalizedDefinition } from "@workers/config";
+import {
+  DroppedError,
+  InvalidMessageError,
+  NotExposedError,
+  StoppedError,
+  TimeoutError,
+  UnknownChannelError,
+} from "../errors.js";
+import type {
+  ChannelStats,
+  Components,
+  CustomEvent,
+  DropEventReason,
+  ErrorEvent,
+  Headers,
+  RequestOptions,
+  StartOptions,
+  StatsSnapshot,
+  StopOptions,
+  WorkerStats,
+  WorkersEvent,
+  WorkersSystem,
+} from "../types.js";
+import { ChannelFacade } from "./channel-facade.js";
+import { CommandWorker } from "./command-worker.js";
+import { DevGuard } from "./dev-guard.js";
+import type { ChannelOp, ModuleRef, ThreadDispatcher } from "./dispatch.js";
+import { EMPTY_HEADERS, epochNow, MessageEnvelope, type Reply } from "./envelope.js";
+import { type ResolvedObservability, resolveObservability } from "./observability.js";
+import { loadThreadDispatcher } from "./thread-loader.js";
+import { TickerWorker } from "./ticker-worker.js";
+import type { Job, WorkerRunner } from "./worker-runner.js";
+
+/** How long `stop` waits for aborted work to settle before reporting it. */
+export const ABORT_GRACE_MS = 100;
+
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+
+/** The settle-once side of a `request`. */
+class PendingRequest implements Reply {
+  private done = false;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  cleanup: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly onValue: (value: unknown) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  resolve(value: unknown): void {
+    if (this.finish()) this.onValue(value);
+  }
+
+  reject(error: unknown): void {
+    if (this.finish()) this.onError(error);
+  }
+
+  private finish(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.cleanup?.();
+    return true;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    return String(error);
+  } catch {
+    return "Unknown error";
+  }
+}
+
+export class Runtime implements WorkersSystem<any> {
+  readonly definition: NormalizedDefinition;
+  readonly components: Components;
+  readonly channels: Record<string, Channel<unknown>>;
+  readonly obs: ResolvedObservability;
+  readonly guard: DevGuard | undefined;
+  dispatcher: ThreadDispatcher | undefined = undefined;
+  readonly statsFn: () => StatsSnapshot = () => this.stats();
+  readonly emitFn: (event: WorkersEvent | CustomEvent) => void;
+
+  private readonly commandWorkers: CommandWorker[] = [];
+  private readonly tickers: TickerWorker[] = [];
+  private readonly runners: WorkerRunner[] = [];
+  private readonly exposed = new Map<string, CommandWorker>();
+  /** Input channel name -> the worker reading it. */
+  private readonly inputOwner = new Map<string, CommandWorker>();
+  private readonly dropCounts: Record<string, number> = {};
+  private readonly stopController = new AbortController();
+  private readonly startedAt = performance.now();
+  private phase: "starting" | "running" | "stopping" | "stopped" = "starting";
+  private stopPromise: Promise<void> | undefined = undefined;
+  private onQuiescent: (() => void) | undefined = undefined;
+  private pendingOps = 0;
+  private shutdownDrops = 0;
+  private announced = false;
+
+  constructor(definition: NormalizedDefinition, components: Components, options: StartOptions) {
+    this.definition = definition;
+    this.components = components;
+    this.obs = resolveObservability(components);
+    this.emitFn = this.obs.emit;
+    this.guard =
+      options.devGuard === true
+        ? new DevGuard(options.guardMs ?? 50, (workerId, blockedMs, msg) =>
+            this.emitGuard(workerId, blockedMs, msg),
+          )
+        : undefined;
+
+    const channels: Record<string, Channel<unknown>> = {};
+    for (const [name, spec] of Object.entries(definition.channels)) {
+      this.dropCounts[name] = 0;
+      channels[name] = chan<unknown>({
+        buffer: spec.buffer,
+        bufferType: spec.bufferType,
+        onDrop: (value, reason) => this.onBufferDrop(name, value, reason),
+      });
+    }
+    this.channels = channels;
+
+    for (const def of Object.values(definition.workers)) {
+      if (def.kind === "command" && def.in !== undefined) {
+        const ch = channels[def.in];
+        if (ch === undefined) throw new UnknownChannelError(def.in);
+        const worker = new CommandWorker(this, def, ch);
+        this.commandWorkers.push(worker);
+        this.runners.push(worker);
+        this.inputOwner.set(def.in, worker);
+        if (def.expose) this.exposed.set(def.name, worker);
+      } else if (def.kind === "ticker") {
+        const ticker = new TickerWorker(this, def);
+        this.tickers.push(ticker);
+        this.runners.push(ticker);
+      }
+    }
+  }
+
+  get state(): "running" | "stopping" | "stopped" {
+    return this.phase === "starting" ? "running" : this.phase;
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  // ---- start ----
+
+  async start(options: StartOptions): Promise<void> {
+    const threadRefs: ModuleRef[] = [];
+    const seen = new Set<string>();
+    for (const runner of this.runners) {
+      if (!runner.thread) continue;
+      const ref = runner.ref;
+      if (ref === undefined) {
+        throw new TypeError(
+          `Worker "${runner.name}" has dispatch: "thread" but no module reference ("specifier#export")`,
+        );
+      }
+      const key = `${ref.url}#${ref.exportName}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        threadRefs.push({ url: ref.url, exportName: ref.exportName });
+      }
+    }
+    if (threadRefs.length > 0) {
+      const create = await loadThreadDispatcher();
+      this.dispatcher = create({ threads: options.threads ?? {}, channelOp: this.channelOp });
+      await this.dispatcher.load(threadRefs);
+    }
+    if (this.phase !== "starting") return;
+    this.guard?.enable();
+    for (const worker of this.commandWorkers) worker.start();
+    for (const ticker of this.tickers) ticker.start();
+    this.phase = "running";
+    this.obs.attach?.(this);
+    this.announced = true;
+    this.obs.emit({
+      type: "workers.start",
+      workers: this.runners.map((r) => r.name),
+      channels: Object.keys(this.channels),
+      at: Date.now(),
+    });
+  }
+
+  // ---- entry points ----
+
+  private entry(worker: string, msg: unknown): CommandWorker {
+    if (this.phase !== "running") throw new StoppedError();
+    const target = this.exposed.get(worker);
+    if (target === undefined) throw new NotExposedError(String(worker), [...this.exposed.keys()]);
+    if (msg === undefined) throw new InvalidMessageError();
+    return target;
+  }
+
+  command(worker: string, msg: unknown): Promise<boolean> {
+    try {
+      const target = this.entry(worker, msg);
+      return this.send(target, this.envelope(target.inChannel!, msg), undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  request(worker: string, msg: unknown, options: RequestOptions = {}): Promise<any> {
+    let target: CommandWorker;
+    try {
+      target = this.entry(worker, msg);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { timeoutMs, signal } = options;
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    const env = this.envelope(target.inChannel!, msg);
+    return new Promise((resolve, reject) => {
+      const pending = new PendingRequest(resolve, reject);
+      env.reply = pending;
+      if (timeoutMs !== undefined || signal !== undefined) {
+        const controller = new AbortController();
+        env.abort = controller;
+        if (timeoutMs !== undefined) {
+          pending.timer = setTimeout(() => {
+            const error = new TimeoutError(worker, timeoutMs);
+            pending.reject(error);
+            controller.abort(error);
+          }, timeoutMs);
+        }
+        if (signal !== undefined) {
+          const onAbort = (): void => {
+            pending.reject(signal.reason);
+            controller.abort(signal.reason);
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
+          pending.cleanup = () => signal.removeEventListener("abort", onAbort);
+        }
+      }
+      let put: Promise<boolean>;
+      try {
+        put = this.send(target, env, env.abort?.signal);
+      } catch (error) {
+        pending.reject(error);
+        return;
+      }
+      put.then(
+        (accepted) => {
+          if (accepted) return;
+          pending.reject(
+            target.channel.closed
+              ? new StoppedError()
+              : new DroppedError("input-drop", target.inChannel!),
+          );
+        },
+        (error: unknown) => pending.reject(error),
+      );
+    });
+  }
+
+  /** Puts by the channel's put mode; a refused `drop`-mode offer is an `input-drop`. */
+  private send(
+    target: CommandWorker,
+    env: MessageEnvelope,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const ch = target.channel;
+    const channel = target.inChannel!;
+    switch (this.definition.channels[channel]?.putMode ?? "async") {
+      case "block":
+        return signal === undefined ? ch.put(env) : ch.put(env, { signal });
+      case "drop":
+        if (ch.offer(env)) return TRUE;
+        this.drop("input-drop", channel, env.body, target.name);
+        return FALSE;
+      default:
+        return ch.putAsync(env) ? TRUE : FALSE;
+    }
+  }
+
+  private envelope(channel: string, msg: unknown): MessageEnvelope {
+    const inject = this.obs.inject;
+    let headers: Readonly<Headers> = EMPTY_HEADERS;
+    if (inject !== undefined) {
+      const h: Headers = {};
+      inject(h, { channel });
+      headers = h;
+    }
+    return new MessageEnvelope(msg, headers, epochNow());
+  }
+
+  /** A value put by the runtime on behalf of a worker: `inject`, and an envelope for input channels. */
+  wrap(channel: string, value: unknown, workerId: string | undefined): unknown {
+    if (value === undefined) return value;
+    const inject = this.obs.inject;
+    let headers: Readonly<Headers> = EMPTY_HEADERS;
+    if (inject !== undefined) {
+      const h: Headers = {};
+      inject(h, workerId === undefined ? { channel } : { channel, workerId });
+      headers = h;
+    }
+    return this.inputOwner.has(channel) ? new MessageEnvelope(value, headers, epochNow()) : value;
+  }
+
+  /** `ctx.channels` of a worker: the channels themselves, or facades when `inject` is present. */
+  channelsFor(workerId: string): Readonly<Record<string, Channel<unknown>>> {
+    if (this.obs.inject === undefined) return this.channels;
+    const facades: Record<string, Channel<unknown>> = {};
+    for (const [name, ch] of Object.entries(this.channels)) {
+      facades[name] = new ChannelFacade(this, ch, name, workerId);
+    }
+    return facades;
+  }
+
+  /** A thread worker's `ctx.channels[name].put/offer`, carried out here. */
+  private readonly channelOp: ChannelOp = (request) => {
+    const ch = this.channels[request.channel];
+    if (ch === undefined) return Promise.reject(new UnknownChannelError(request.channel));
+    if (request.value === undefined) return Promise.reject(new InvalidMessageError());
+    const value = this.wrap(request.channel, request.value, request.workerId);
+    if (request.op === "offer") return ch.offer(value) ? TRUE : FALSE;
+    this.pendingOps++;
+    let put: Promise<boolean>;
+    try {
+      put = ch.put(value);
+    } catch (error) {
+      this.pendingOps--;
+      return Promise.reject(error);
+    }
+    return put.finally(() => {
+      this.pendingOps--;
+      this.progress();
+    });
+  };
+
+  // ---- outcomes and events ----
+
+  /** Offers a result (or tick, or error event) to a channel; a refusal is a drop with `reason`. */
+  deliver(channel: string, value: unknown, workerId: string, reason: DropEventReason): boolean {
+    const ch = this.channels[channel];
+    if (ch !== undefined && ch.offer(this.wrap(channel, value, workerId))) return true;
+    this.drop(reason, channel, value, workerId);
+    return false;
+  }
+
+  drop(reason: DropEventReason, channel: string, msg: unknown, workerId: string | undefined): void {
+    this.dropCounts[channel] = (this.dropCounts[channel] ?? 0) + 1;
+    this.obs.emit(
+      workerId === undefined
+        ? { type: "workers.drop", channel, reason, msg, at: Date.now() }
+        : { type: "workers.drop", workerId, channel, reason, msg, at: Date.now() },
+    );
+  }
+
+  private onBufferDrop(
+    channel: string,
+    value: unknown,
+    reason: "buffer-dropped" | "buffer-evicted",
+  ): void {
+    const env = value instanceof MessageEnvelope ? value : undefined;
+    this.drop(
+      reason,
+      channel,
+      env === undefined ? value : env.body,
+      this.inputOwner.get(channel)?.name,
+    );
+    env?.reply?.reject(new DroppedError(reason, channel));
+  }
+
+  /** A message that will never be processed because of `stop`. */
+  shutdownDrop(
+    workerId: string,
+    channel: string | undefined,
+    env: MessageEnvelope | undefined,
+    body: unknown,
+  ): void {
+    this.shutdownDrops++;
+    this.drop("shutdown", channel ?? workerId, body, workerId);
+    env?.reply?.reject(
+      new StoppedError("The workers system stopped before the message was processed"),
+    );
+  }
+
+  shutdownDropValue(workerId: string, channel: string | undefined, value: unknown): void {
+    if (value instanceof MessageEnvelope) this.shutdownDrop(workerId, channel, value, value.body);
+    else this.shutdownDrop(workerId, channel, undefined, value);
+  }
+
+  reportError(runner: WorkerRunner, msg: unknown, error: unknown): void {
+    const base = {
+      type: "workers.error" as const,
+      workerId: runner.name,
+      workerKind: runner.info.kind,
+    };
+    const tail = { message: errorMessage(error), msg, error };
+    const withChannel =
+      runner.inChannel === undefined
+        ? { ...base, ...tail }
+        : { ...base, channel: runner.inChannel, ...tail };
+    const failChan = runner.failChan;
+    const event: ErrorEvent =
+      failChan === undefined
+        ? { ...withChannel, at: Date.now() }
+        : { ...withChannel, failChan, at: Date.now() };
+    this.obs.emit(event);
+    if (failChan !== undefined) this.deliver(failChan, event, runner.name, "fail-chan-full");
+  }
+
+  private emitGuard(workerId: string, blockedMs: number, msg: unknown): void {
+    const ms = Math.round(blockedMs * 10) / 10;
+    this.obs.emit({
+      type: "workers.guard",
+      workerId,
+      blockedMs: ms,
+      msg,
+      message: `Worker "${workerId}" blocked the event loop for ${ms} ms; move blocking work to dispatch: "thread"`,
+      at: Date.now(),
+    });
+  }
+
+  // ---- stats ----
+
+  stats(): StatsSnapshot {
+    const workers: Record<string, WorkerStats> = {};
+    const errors: Record<string, number> = {};
+    for (const r of this.runners) {
+      errors[r.name] = r.errors;
+      workers[r.name] = {
+        kind: r.info.kind,
+        dispatch: r.info.dispatch,
+        processed: r.processed,
+        errors: r.errors,
+        inFlight: r.inFlight,
+        skippedTicks: r.skippedTicks,
+        latencyMs: r.latency.summary(),
+      };
+    }
+    const channels: Record<string, ChannelStats> = {};
+    for (const [name, ch] of Object.entries(this.channels)) {
+      channels[name] = {
+        size: ch.size,
+        capacity: ch.capacity,
+        bufferType: ch.bufferType,
+        pendingPuts: ch.pendingPuts,
+        pendingTakes: ch.pendingTakes,
+        drops: ch.drops,
+        closed: ch.closed,
+      };
+    }
+    const snapshot = {
+      at: Date.now(),
+      uptimeMs: Math.round((performance.now() - this.startedAt) * 1000) / 1000,
+      drops: { ...this.dropCounts },
+      errors,
+      workers,
+      channels,
+    };
+    return this.dispatcher === undefined
+      ? snapshot
+      : { ...snapshot, threads: this.dispatcher.stats() };
+  }
+
+  // ---- stop ----
+
+  /** Called when a message finishes or a loop goes idle: resolves a draining stop once quiescent. */
+  progress(): void {
+    const resolve = this.onQuiescent;
+    if (resolve !== undefined && this.isQuiescent()) {
+      this.onQuiescent = undefined;
+      resolve();
+    }
+  }
+
+  private isQuiescent(): boolean {
+    if (this.pendingOps > 0) return false;
+    for (const r of this.runners) if (r.inFlight > 0) return false;
+    for (const w of this.commandWorkers) {
+      if (w.exited) continue;
+      const ch = w.channel;
+      if (ch.size > 0 || ch.pendingPuts > 0) return false;
+      // Parked in take() with the take still pending: a take that was just handed a value
+      // (its continuation not yet run) shows as pendingTakes 0.
+      if (!w.waiting || ch.pendingTakes === 0) return false;
+    }
+    return true;
+  }
+
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.stopPromise === undefined) {
+      this.stopPromise = this.shutdown(options.drain ?? true, options.timeoutMs ?? 30_000);
+    }
+    return this.stopPromise;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  private waitQuiescent(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onQuiescent = undefined;
+        resolve(false);
+      }, timeoutMs);
+      this.onQuiescent = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.progress();
+    });
+  }
+
+  private async shutdown(drain: boolean, timeoutMs: number): Promise<void> {
+    const began = performance.now();
+    const wasStarted = this.announced;
+    this.phase = "stopping";
+    for (const ticker of this.tickers) ticker.halt();
+    const quiescent = drain ? await this.waitQuiescent(timeoutMs) : false;
+    for (const worker of this.commandWorkers) worker.halt();
+
+    const jobs: Job[] = [];
+    for (const r of this.runners) for (const job of r.jobs) jobs.push(job);
+    const reason = new StoppedError("The workers system stopped before this message finished");
+    if (jobs.length > 0) {
+      this.stopController.abort(reason);
+      for (const job of jobs) {
+        job.env?.abort?.abort(reason);
+        job.controller?.abort(reason);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(jobs.map((job) => job.settled)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ABORT_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const r of this.runners) for (const job of [...r.jobs]) r.abandon(job);
+    }
+
+    for (const ch of Object.values(this.channels)) ch.close();
+    for (const worker of this.commandWorkers) {
+      for (let v = worker.channel.poll(); v !== undefined; v = worker.channel.poll()) {
+        this.shutdownDropValue(worker.name, worker.inChannel, v);
+      }
+    }
+    await Promise.all(this.commandWorkers.map((w) => w.loopDone));
+    if (!this.stopController.signal.aborted) this.stopController.abort(reason);
+    try {
+      await this.dispatcher?.close();
+    } finally {
+      this.guard?.disable();
+      this.phase = "stopped";
+      if (wasStarted) {
+        this.obs.emit({
+          type: "workers.stop",
+          drain,
+          timedOut: drain && !quiescent,
+          shutdownDrops: this.shutdownDrops,
+          durationMs: Math.round((performance.now() - began) * 1000) / 1000,
+          at: Date.now(),
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,361 @@
+// What command workers and tickers share: calling the function (go or thread, with `around`
+// and the dev guard when present) and accounting for each outcome exactly once.
+
+import type { Channel } from "@workers/channels";
+import type { NormalizedWorker, WorkerFn } from "@workers/config";
+import type { Components, Headers, ProcessInfo, StatsSnapshot, WorkerContext } from "../types.js";
+import type { ModuleRef, TaskOutcome, ThreadTask, WorkerInfo } from "./dispatch.js";
+import { EMPTY_HEADERS, type MessageEnvelope, nextMessageId } from "./envelope.js";
+import { Histogram } from "./histogram.js";
+import type { Runtime } from "./runtime.js";
+
+/** `ctx` of a go worker: shared parts are the runner's, per message only headers and signal. */
+class GoContext implements WorkerContext {
+  readonly components: Components;
+  readonly channels: Readonly<Record<string, Channel<unknown>>>;
+  readonly worker: WorkerInfo;
+  readonly headers: Readonly<Headers>;
+  readonly signal: AbortSignal;
+  readonly stats: () => StatsSnapshot;
+  readonly emit: WorkerContext["emit"];
+
+  constructor(runner: WorkerRunner, headers: Readonly<Headers>, signal: AbortSignal) {
+    this.components = runner.rt.components;
+    this.channels = runner.ctxChannels;
+    this.worker = runner.info;
+    this.headers = headers;
+    this.signal = signal;
+    this.stats = runner.rt.statsFn;
+    this.emit = runner.rt.emitFn;
+  }
+}
+
+/** One message being processed asynchronously. `done` once its outcome is accounted for. */
+export class Job {
+  done = false;
+  startedAt = 0;
+  controller: AbortController | undefined = undefined;
+  /** Settles (never rejects) once the processing settled; what `stop` waits for. */
+  settled: Promise<void> | undefined = undefined;
+
+  constructor(
+    readonly env: MessageEnvelope | undefined,
+    readonly body: unknown,
+  ) {}
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+export abstract class WorkerRunner {
+  readonly name: string;
+  readonly info: WorkerInfo;
+  readonly fn: WorkerFn | undefined;
+  readonly ref: ModuleRef | undefined;
+  readonly thread: boolean;
+  readonly inChannel: string | undefined;
+  readonly outputChan: string | undefined;
+  readonly failChan: string | undefined;
+  readonly ctxChannels: Readonly<Record<string, Channel<unknown>>>;
+  processed = 0;
+  errors = 0;
+  inFlight = 0;
+  skippedTicks = 0;
+  readonly latency: Histogram = new Histogram();
+  /** Messages processing asynchronously. */
+  readonly jobs: Set<Job> = new Set();
+  private readonly fast: boolean;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly def: NormalizedWorker,
+  ) {
+    this.name = def.name;
+    this.thread = def.dispatch === "thread";
+    this.info =
+      def.in === undefined
+        ? { name: def.name, kind: def.kind, dispatch: def.dispatch }
+        : { name: def.name, kind: def.kind, dispatch: def.dispatch, in: def.in };
+    this.fn = def.workerFn;
+    this.ref = def.workerRef;
+    this.inChannel = def.in;
+    this.outputChan = def.outputChan;
+    this.failChan = def.failChan;
+    this.ctxChannels = rt.channelsFor(def.name);
+    this.fast = !this.thread && rt.obs.around === undefined && rt.guard === undefined;
+  }
+
+  /**
+   * Processes one message. Returns `undefined` when it completed synchronously (a go function
+   * that returned a plain value or threw), otherwise a promise that settles once the outcome
+   * is accounted for.
+   */
+  execute(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
+    if (!this.fast) return this.executeJob(new Job(env, body));
+    const fn = this.fn!;
+    const ctx = new GoContext(
+      this,
+      env === undefined ? EMPTY_HEADERS : env.headers,
+      env?.abort === undefined ? this.rt.stopSignal : env.abort.signal,
+    );
+    const startedAt = performance.now();
+    let result: unknown;
+    try {
+      result = fn(ctx, body);
+    } catch (error) {
+      this.failed(env, body, error, startedAt);
+      return undefined;
+    }
+    if (!isThenable(result)) {
+      this.succeeded(env, body, result, startedAt);
+      return undefined;
+    }
+    const job = new Job(env, body);
+    job.startedAt = startedAt;
+    this.track(job);
+    const settled = Promise.resolve(result).then(
+      (value) => this.finish(job, true, value),
+      (error: unknown) => this.finish(job, false, error),
+    );
+    job.settled = settled;
+    return settled;
+  }
+
+  private track(job: Job): void {
+    this.inFlight++;
+    this.jobs.add(job);
+  }
+
+  /** Records an outcome once (unless `stop` already reported the job), then frees its slot. */
+  private finish(job: Job, ok: boolean, value: unknown): void {
+    if (job.done) return;
+    job.done = true;
+    this.release(job);
+    if (ok) this.succeeded(job.env, job.body, value, job.startedAt);
+    else this.failed(job.env, job.body, value, job.startedAt);
+  }
+
+  private release(job: Job): void {
+    this.inFlight--;
+    this.jobs.delete(job);
+    this.rt.progress();
+  }
+
+  /** `stop` gave up on a job: report it as a `shutdown` drop; its late outcome is ignored. */
+  abandon(job: Job): void {
+    if (job.done) return;
+    job.done = true;
+    this.release(job);
+    this.rt.shutdownDrop(this.name, this.inChannel, job.env, job.body);
+  }
+
+  private executeJob(job: Job): Promise<void> {
+    this.track(job);
+    const run = (): Promise<unknown> => this.run(job);
+    let processing: Promise<unknown>;
+    try {
+      const around = this.rt.obs.around;
+      processing =
+        around === undefined ? run() : around(this.processInfo(job), this.headersOf(job), run);
+    } catch (error) {
+      processing = Promise.reject(error);
+    }
+    const settled = Promise.resolve(processing).then(
+      (value) => this.finish(job, true, value),
+      (error: unknown) => this.finish(job, false, error),
+    );
+    job.settled = settled;
+    return settled;
+  }
+
+  /** The processing itself, inside `around`'s context. Its outcome is recorded here (in context). */
+  private run(job: Job): Promise<unknown> {
+    job.startedAt = performance.now();
+    let result: unknown;
+    try {
+      result = this.thread ? this.rt.dispatcher!.run(this.threadTask(job)) : this.callGo(job);
+    } catch (error) {
+      this.finish(job, false, error);
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.finish(job, true, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.finish(job, false, error);
+        throw error;
+      },
+    );
+  }
+
+  private callGo(job: Job): unknown {
+    const env = job.env;
+    const ctx = new GoContext(
+      this,
+      this.headersOf(job),
+      env?.abort === undefined ? this.rt.stopSignal : env.abort.signal,
+    );
+    const fn = this.fn!;
+    const guard = this.rt.guard;
+    return guard === undefined
+      ? fn(ctx, job.body)
+      : guard.call(this.name, job.body, () => fn(ctx, job.body));
+  }
+
+  /** Builds a thread task; called inside `around`'s run, so `inject` sees the process context. */
+  threadTask(job: Job): ThreadTask {
+    const inject = this.rt.obs.inject;
+    let headers: Readonly<Headers> = this.headersOf(job);
+    if (inject !== undefined) {
+      const copy: Headers = { ...headers };
+      const info =
+        this.inChannel === undefined
+          ? { channel: this.name, workerId: this.name }
+          : { channel: this.inChannel, workerId: this.name };
+      inject(copy, info);
+      headers = copy;
+    }
+    const controller = new AbortController();
+    job.controller = controller;
+    const requestSignal = job.env?.abort?.signal;
+    if (requestSignal !== undefined) {
+      if (requestSignal.aborted) controller.abort(requestSignal.reason);
+      else
+        requestSignal.addEventListener("abort", () => controller.abort(requestSignal.reason), {
+          once: true,
+        });
+    }
+    return {
+      worker: this.info,
+      ref: this.ref!,
+      body: job.body,
+      headers,
+      messageId: job.env?.id ?? nextMessageId(),
+      signal: controller.signal,
+    };
+  }
+
+  /**
+   * A batch of thread messages in one pool task: each message still gets its own `around`
+   * (and `inject`), the pool task starts once every message's `run` has been called.
+   */
+  executeBatch(
+    items: readonly { env: MessageEnvelope | undefined; body: unknown }[],
+  ): Promise<void> {
+    const n = items.length;
+    const tasks: ThreadTask[] = new Array(n);
+    const outcomes: {
+      resolve: (value: unknown) => void;
+      reject: (error: unknown) => void;
+    }[] = new Array(n);
+    let ready = 0;
+    const startBatch = (): void => {
+      let result: Promise<TaskOutcome[]>;
+      try {
+        result = this.rt.dispatcher!.runBatch(tasks);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (list) => {
+          for (let i = 0; i < n; i++) {
+            const outcome = list[i];
+            if (outcome === undefined)
+              outcomes[i]!.reject(
+                new Error("The thread pool returned no outcome for this message"),
+              );
+            else if (outcome.ok) outcomes[i]!.resolve(outcome.value);
+            else outcomes[i]!.reject(outcome.error);
+          }
+        },
+        (error: unknown) => {
+          for (let i = 0; i < n; i++) outcomes[i]!.reject(error);
+        },
+      );
+    };
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const item = items[i]!;
+      const job = new Job(item.env, item.body);
+      this.track(job);
+      const run = (): Promise<unknown> => {
+        job.startedAt = performance.now();
+        const p = new Promise<unknown>((resolve, reject) => {
+          outcomes[i] = { resolve, reject };
+        }).then(
+          (value) => {
+            this.finish(job, true, value);
+            return value;
+          },
+          (error: unknown) => {
+            this.finish(job, false, error);
+            throw error;
+          },
+        );
+        tasks[i] = this.threadTask(job);
+        if (++ready === n) startBatch();
+        return p;
+      };
+      let processing: Promise<unknown>;
+      try {
+        const around = this.rt.obs.around;
+        processing =
+          around === undefined ? run() : around(this.processInfo(job), this.headersOf(job), run);
+      } catch (error) {
+        processing = Promise.reject(error);
+      }
+      const settled = Promise.resolve(processing).then(
+        (value) => this.finish(job, true, value),
+        (error: unknown) => this.finish(job, false, error),
+      );
+      job.settled = settled;
+      all.push(settled);
+    }
+    return Promise.all(all).then(() => undefined);
+  }
+
+  private headersOf(job: Job): Readonly<Headers> {
+    return job.env === undefined ? EMPTY_HEADERS : job.env.headers;
+  }
+
+  private processInfo(job: Job): ProcessInfo {
+    const messageId = job.env?.id ?? nextMessageId();
+    const dispatch = this.def.dispatch;
+    return this.inChannel === undefined
+      ? { workerId: this.name, dispatch, messageId }
+      : { workerId: this.name, channel: this.inChannel, dispatch, messageId };
+  }
+
+  private succeeded(
+    env: MessageEnvelope | undefined,
+    _body: unknown,
+    value: unknown,
+    startedAt: number,
+  ): void {
+    this.processed++;
+    this.latency.record(performance.now() - startedAt);
+    if (this.outputChan !== undefined && value !== undefined) {
+      this.rt.deliver(this.outputChan, value, this.name, "output-drop");
+    }
+    env?.reply?.resolve(value);
+  }
+
+  private failed(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    error: unknown,
+    startedAt: number,
+  ): void {
+    this.errors++;
+    this.latency.record(performance.now() - startedAt);
+    this.rt.reportError(this, body, error);
+    env?.reply?.reject(error);
+  }
+}

@@ -1,0 +1,53 @@
+import {
+  type NormalizedDefinition,
+  parseDefinition,
+  type WorkersDefinitionInput,
+} from "@workers/config";
+import { isNormalized } from "./internal/normalize.js";
+import { Runtime } from "./internal/runtime.js";
+import type { Components, StartOptions, WorkersSystem } from "./types.js";
+
+/**
+ * Starts a workers system: validates the definition (unless it is already normalized), creates
+ * the channels, loads thread workers' modules, starts every worker loop and ticker, then calls
+ * the observability component's `attach` and emits `workers.start`. All-or-nothing: when any
+ * step fails, what had started is stopped and the error is rethrown.
+ *
+ * @param definition A definition (`defineWorkers`, a plain object, a parsed JSON/YAML file) or
+ * the result of `parseDefinition` / `loadDefinition`.
+ * @param components Passed to workers as `ctx.components`; `observability`, `obs` or `logger`
+ * is the emitter (and may carry the `inject`/`around`/`attach` hooks).
+ * @throws ConfigError (`ERR_CONFIG`) for a definition that does not validate; a thread module's
+ * load error.
+ * @example
+ * ```ts
+ * const system = await startWorkers(
+ *   defineWorkers({
+ *     channels: { "jobs/in": { buffer: 8 } },
+ *     workers: { jobs: { kind: "command", in: "jobs/in", workerFn: (_ctx, n: number) => n * 2, expose: true } },
+ *   }),
+ * );
+ * await system.request("jobs", 21); // 42
+ * await system.stop();
+ * ```
+ */
+export async function startWorkers<const D extends WorkersDefinitionInput | NormalizedDefinition>(
+  definition: D,
+  components: Components = {},
+  options: StartOptions = {},
+): Promise<WorkersSystem<D>> {
+  const normalized: NormalizedDefinition = isNormalized(definition)
+    ? definition
+    : await parseDefinition(
+        definition,
+        options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl },
+      );
+  const runtime = new Runtime(normalized, components, options);
+  try {
+    await runtime.start(options);
+  } catch (error) {
+    await runtime.stop({ drain: false, timeoutMs: 0 }).catch(() => {});
+    throw error;
+  }
+  return runtime as WorkersSystem<D>;
+}
