@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadDefinition, parseDefinition, validateDefinition } from "../src/index.js";
 import { seedDefinition } from "./fixtures/seed.js";
@@ -18,6 +19,13 @@ describe("the seed's example definition", () => {
     expect(issue?.message).toContain('channel "images/store" is not declared');
     expect(issue?.message).toMatch(/Did you mean "images\/\w+"\?/);
     expect(issue?.message).toContain('channels: { "images/store": { buffer: 8 } }');
+  });
+
+  it("is reported by parseDefinition as the README shows", async () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const shown = /```text\n(Invalid workers definition[\s\S]*?)\n```/.exec(readme)?.[1];
+    const error = await parseDefinition(seedDefinition, { baseUrl }).catch((e: unknown) => e);
+    expect((error as ConfigError).message).toBe(shown);
   });
 
   it("loads as a kebab-case YAML file with the same single issue, at the path as written", async () => {

@@ -137,3 +137,14 @@ describe("helper types", () => {
     >();
   });
 });
+
+describe("the README's TypeScript definition", () => {
+  it("types its exposed workers and messages", async () => {
+    const { definition: example } = await import("../examples/definition.js");
+    type E = typeof example;
+    expectTypeOf<ExposedWorkerName<E>>().toEqualTypeOf<"download" | "resize">();
+    expectTypeOf<MessageOf<E, "resize">>().toEqualTypeOf<{ url: string; width: number }>();
+    expectTypeOf<ResultOf<E, "resize">>().toEqualTypeOf<{ url: string; width: number }>();
+    expectTypeOf<MessageOf<E, "download">>().toBeUnknown();
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadDefinition } from "../src/index.js";
+
+const root = new URL("../", import.meta.url);
+const readme = readFileSync(new URL("README.md", root), "utf8");
+const read = (path: string): string => readFileSync(new URL(path, root), "utf8");
+
+// Every ```json / ```yaml / ```ts block of the README is preceded by `<!-- examples/<file> -->`
+// and must be exactly that file, which the tests below execute.
+const blocks = [
+  ...readme.matchAll(/(?:<!-- (examples\/[\w.-]+) -->\n)?```(json|yaml|ts)\n([\s\S]*?)```/g),
+];
+
+describe("README examples", () => {
+  it("has a JSON, a YAML and a TypeScript definition", () => {
+    const files = blocks.map((b) => b[1]);
+    expect(files).toContain("examples/workers.json");
+    expect(files).toContain("examples/workers.yaml");
+    expect(files).toContain("examples/definition.ts");
+  });
+
+  it.each(blocks.map((b) => [b[1] ?? `(unmarked ${b[2]} block)`, b[3]] as const))(
+    "%s is the example file",
+    (file, code) => {
+      expect(file.startsWith("examples/"), "every code block names its example file").toBe(true);
+      expect(code).toBe(read(file));
+    },
+  );
+
+  it("the JSON and YAML definitions load to the same definition", async () => {
+    const fromJson = await loadDefinition(new URL("examples/workers.json", root));
+    const fromYaml = await loadDefinition(new URL("examples/workers.yaml", root));
+    expect(fromYaml).toEqual(fromJson);
+    expect(fromJson.workers.download).toMatchObject({
+      kind: "command",
+      dispatch: "thread",
+      expose: true,
+      workerRef: { exportName: "download" },
+    });
+    expect(fromJson.workers.heartbeat?.workerRef?.exportName).toBe("default");
+  });
+
+  it("the TypeScript definition parses", async () => {
+    const { normalized } = await import("../examples/definition.js");
+    expect(normalized.workers.resize?.dispatch).toBe("go");
+    expect(normalized.workers.heartbeat).toMatchObject({ intervalMs: 5000, initialDelayMs: 5000 });
+    expect(normalized.channels["images/resize"]?.putMode).toBe("block");
+  });
+
+  it("the loading example runs", async () => {
+    const log: unknown[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => log.push(args);
+    try {
+      await import("../examples/load.js");
+    } finally {
+      console.log = original;
+    }
+    expect(log).toEqual([[["download", "resize", "heartbeat"]]]);
+  });
+});
