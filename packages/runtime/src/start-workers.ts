@@ -1,4 +1,5 @@
 import {
+  isNormalizedDefinition,
   type NormalizedDefinition,
   parseDefinition,
   type WorkersDefinitionInput,
@@ -36,12 +37,14 @@ export async function startWorkers<const D extends WorkersDefinitionInput | Norm
   components: Components = {},
   options: StartOptions = {},
 ): Promise<WorkersSystem<D>> {
-  const normalized: NormalizedDefinition = isNormalized(definition)
-    ? definition
-    : await parseDefinition(
-        definition,
-        options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl },
-      );
+  const input: unknown = definition;
+  const normalized: NormalizedDefinition =
+    isNormalizedDefinition(input) || isNormalized(input)
+      ? input
+      : await parseDefinition(
+          definition,
+          options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl },
+        );
   const runtime = new Runtime(normalized, components, options);
   try {
     await runtime.start(options);

@@ -344,7 +344,7 @@ export class Runtime implements WorkersSystem<any> {
   /** Offers a result (or tick, or error event) to a channel; a refusal is a drop with `reason`. */
   deliver(channel: string, value: unknown, workerId: string, reason: DropEventReason): boolean {
     const ch = this.channels[channel];
-    if (ch !== undefined && ch.offer(this.wrap(channel, value, workerId))) return true;
+    if (ch?.offer(this.wrap(channel, value, workerId))) return true;
     this.drop(reason, channel, value, workerId);
     return false;
   }
