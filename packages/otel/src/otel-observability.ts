@@ -103,6 +103,18 @@ function describe(error: unknown): string {
   }
 }
 
+/**
+ * `trace.setSpan(parent, span)`, except for the no-op tracer's pass-through span (it wraps the
+ * parent's own span context): then the parent already says it all, and no context is copied.
+ */
+function withSpan(parent: Context, span: Span): Context {
+  const sc = span.spanContext();
+  if (sc === trace.getSpanContext(parent) || (!span.isRecording() && !isSpanContextValid(sc))) {
+    return parent;
+  }
+  return trace.setSpan(parent, span);
+}
+
 function hasObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
@@ -176,12 +188,12 @@ class Telemetry {
       parent,
     );
     if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
-    this.#propagator.inject(trace.setSpan(parent, span), headers, defaultTextMapSetter);
+    this.#propagator.inject(withSpan(parent, span), headers, defaultTextMapSetter);
     // The put itself is synchronous from here on; the wait in the channel is the gap between
     // this span and the process span (and the queue-wait histogram).
     span.end();
     this.#sentAt.set(headers, performance.now());
-    this.#metrics.sent.add(1, attrs.metric);
+    this.#metrics.sent.add(attrs.metric);
   }
 
   #parentForSend(
@@ -257,7 +269,7 @@ class Telemetry {
     if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
     const now = performance.now();
     const m = this.#metrics;
-    m.consumed.add(1, attrs.metric);
+    m.consumed.add(attrs.metric);
     let waitMs: number | undefined;
     if (typeof info.enqueuedAt === "number") waitMs = Date.now() - info.enqueuedAt;
     else {
@@ -267,7 +279,7 @@ class Telemetry {
     if (waitMs !== undefined) m.queueWait.record(Math.max(0, waitMs) / 1000, attrs.metric);
 
     const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
-    proc.ctx = trace.setSpan(parent, span).setValue(PROCESSING_KEY, proc);
+    proc.ctx = withSpan(parent, span).setValue(PROCESSING_KEY, proc);
     if (proc.thread) {
       let set = this.#threadInFlight.get(workerId);
       if (set === undefined) this.#threadInFlight.set(workerId, (set = new Set()));
@@ -321,7 +333,7 @@ class Telemetry {
       ATTR_WORKERS_DROP_REASON,
       reason,
     );
-    this.#metrics.dropped.add(1, attrs);
+    this.#metrics.dropped.add(attrs);
     const carried = headersOf(event.msg);
     let parent = context.active();
     if (carried !== undefined) {
@@ -340,7 +352,6 @@ class Telemetry {
   #onError(event: ObservedEvent): void {
     const type = errorType(event.error);
     this.#metrics.failed.add(
-      1,
       this.#attrs.plain(event.channel, event.workerId, ATTR_ERROR_TYPE, type),
     );
     const proc = context.active().getValue(PROCESSING_KEY) as Processing | undefined;

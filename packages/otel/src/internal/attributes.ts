@@ -20,6 +20,11 @@ export interface AttributeSet {
   readonly metric: Attributes;
 }
 
+interface ProcessSet extends AttributeSet {
+  readonly channel: string | undefined;
+  readonly dispatch: string;
+}
+
 function build(
   operation: string,
   channel: string | undefined,
@@ -42,27 +47,33 @@ function build(
  * keys is bounded by the topology (channels x workers), not by traffic.
  */
 export class AttributeCache {
-  readonly #send = new Map<string, AttributeSet>();
-  readonly #process = new Map<string, AttributeSet>();
+  // Keyed by object lookups, not concatenated strings: this runs twice per message.
+  readonly #send = new Map<string, Map<string | undefined, AttributeSet>>();
+  readonly #process = new Map<string, ProcessSet>();
   readonly #plain = new Map<string, Attributes>();
 
   send(channel: string, workerId: string | undefined): AttributeSet {
-    const key = workerId === undefined ? channel : `${channel}\u0000${workerId}`;
-    let set = this.#send.get(key);
+    let byWorker = this.#send.get(channel);
+    if (byWorker === undefined) this.#send.set(channel, (byWorker = new Map()));
+    let set = byWorker.get(workerId);
     if (set === undefined) {
       set = build(MESSAGING_OPERATION_TYPE_VALUE_SEND, channel, workerId, undefined);
-      this.#send.set(key, set);
+      byWorker.set(workerId, set);
     }
     return set;
   }
 
   process(channel: string | undefined, workerId: string, dispatch: string): AttributeSet {
-    const key = `${channel ?? ""}\u0000${workerId}\u0000${dispatch}`;
-    let set = this.#process.get(key);
-    if (set === undefined) {
-      set = build(MESSAGING_OPERATION_TYPE_VALUE_PROCESS, channel, workerId, dispatch);
-      this.#process.set(key, set);
-    }
+    // A worker has one input channel and one dispatch: the worker name alone finds its set.
+    const found = this.#process.get(workerId);
+    if (found !== undefined && found.channel === channel && found.dispatch === dispatch)
+      return found;
+    const set: ProcessSet = {
+      ...build(MESSAGING_OPERATION_TYPE_VALUE_PROCESS, channel, workerId, dispatch),
+      channel,
+      dispatch,
+    };
+    this.#process.set(workerId, set);
     return set;
   }
 

@@ -1,8 +1,10 @@
 import type {
+  Attributes,
   BatchObservableResult,
-  Counter,
   Histogram,
   Meter,
+  Observable,
+  ObservableCounter,
   ObservableGauge,
 } from "@opentelemetry/api";
 import {
@@ -18,28 +20,50 @@ import {
   METRIC_WORKERS_QUEUE_WAIT_DURATION,
 } from "../semconv.js";
 
+/**
+ * A monotonic count per attribute set, reported by an observable counter at collection time.
+ * The SDK hashes the attributes of every synchronous `add`; counting here, keyed by the cached
+ * (frozen, shared) attribute objects, costs one map update per message instead.
+ */
+export class Counts {
+  readonly #values = new Map<Attributes, number>();
+
+  constructor(readonly instrument: ObservableCounter) {}
+
+  add(attributes: Attributes): void {
+    this.#values.set(attributes, (this.#values.get(attributes) ?? 0) + 1);
+  }
+
+  observe(result: BatchObservableResult): void {
+    for (const [attributes, value] of this.#values)
+      result.observe(this.instrument, value, attributes);
+  }
+}
+
 /** Every instrument the component records to, created from one meter. */
 export class Instruments {
-  readonly sent: Counter;
-  readonly consumed: Counter;
+  readonly sent: Counts;
+  readonly consumed: Counts;
   readonly processDuration: Histogram;
   readonly queueWait: Histogram;
-  readonly dropped: Counter;
-  readonly failed: Counter;
+  readonly dropped: Counts;
+  readonly failed: Counts;
   readonly channelSize: ObservableGauge;
   readonly pendingPuts: ObservableGauge;
   readonly pendingTakes: ObservableGauge;
 
   constructor(meter: Meter, observe: (result: BatchObservableResult) => void) {
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
-    this.sent = meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, {
-      description: "Number of messages put on a channel.",
-      unit: "{message}",
-    });
-    this.consumed = meter.createCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, {
-      description: "Number of messages delivered to a worker function.",
-      unit: "{message}",
-    });
+    const counter = (name: string, description: string): Counts =>
+      new Counts(meter.createObservableCounter(name, { description, unit: "{message}" }));
+    this.sent = counter(
+      METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
+      "Number of messages put on a channel.",
+    );
+    this.consumed = counter(
+      METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES,
+      "Number of messages delivered to a worker function.",
+    );
     this.processDuration = meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, {
       description: "Duration of processing one message.",
       unit: "s",
@@ -50,14 +74,8 @@ export class Instruments {
       unit: "s",
       advice,
     });
-    this.dropped = meter.createCounter(METRIC_WORKERS_MESSAGES_DROPPED, {
-      description: "Messages dropped, by reason.",
-      unit: "{message}",
-    });
-    this.failed = meter.createCounter(METRIC_WORKERS_MESSAGES_FAILED, {
-      description: "Messages whose processing failed.",
-      unit: "{message}",
-    });
+    this.dropped = counter(METRIC_WORKERS_MESSAGES_DROPPED, "Messages dropped, by reason.");
+    this.failed = counter(METRIC_WORKERS_MESSAGES_FAILED, "Messages whose processing failed.");
     this.channelSize = meter.createObservableGauge(METRIC_WORKERS_CHANNEL_SIZE, {
       description: "Values buffered in a channel.",
       unit: "{message}",
@@ -70,10 +88,21 @@ export class Instruments {
       description: "Takes parked on a channel, waiting for a value.",
       unit: "{operation}",
     });
-    meter.addBatchObservableCallback(observe, [
+    const observables: Observable[] = [
+      this.sent.instrument,
+      this.consumed.instrument,
+      this.dropped.instrument,
+      this.failed.instrument,
       this.channelSize,
       this.pendingPuts,
       this.pendingTakes,
-    ]);
+    ];
+    meter.addBatchObservableCallback((result) => {
+      this.sent.observe(result);
+      this.consumed.observe(result);
+      this.dropped.observe(result);
+      this.failed.observe(result);
+      observe(result);
+    }, observables);
   }
 }
