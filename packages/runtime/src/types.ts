@@ -121,8 +121,13 @@ export interface CustomEvent {
   readonly [key: string]: unknown;
 }
 
-/** A function receiving every event. */
-export type EmitFn = (event: WorkersEvent | CustomEvent) => void;
+/**
+ * A function receiving every event (the runtime's, and custom ones from `ctx.emit`). Declared
+ * bivariantly, so a function typed `(event: WorkersEvent) => void` fits.
+ */
+export type EmitFn = {
+  bivarianceHack(event: WorkersEvent | CustomEvent): void;
+}["bivarianceHack"];
 
 /** A logger: drops and guards go to `warn`, errors to `error`, start/stop to `info`, each falling back to `log`. */
 export interface WorkersLogger {
@@ -285,10 +290,17 @@ export interface WorkerContext<C = Components> {
   emit(event: WorkersEvent | CustomEvent): void;
 }
 
+// `WorkersSystem<any>` (what hooks such as `attach` receive) accepts any name and message.
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type SystemChannelName<D> = IsAny<D> extends true ? string : ChannelName<D>;
+type SystemWorkerName<D> = IsAny<D> extends true ? string : ExposedWorkerName<D>;
+type SystemMessage<D, W> = IsAny<D> extends true ? any : MessageOf<D, W>;
+type SystemResult<D, W> = IsAny<D> extends true ? any : ResultOf<D, W>;
+
 /** A running system, typed by its definition. */
 export interface WorkersSystem<D = WorkersDefinitionInput> {
   /** Every channel by name: input channels carry `Envelope`s, the others plain values. */
-  readonly channels: Readonly<Record<ChannelName<D>, Channel<unknown>>>;
+  readonly channels: Readonly<Record<SystemChannelName<D>, Channel<unknown>>>;
   /** The normalized definition it runs. */
   readonly definition: NormalizedDefinition;
   /** `"running"`, then `"stopping"` once `stop` is called, `"stopped"` when it is done. */
@@ -300,17 +312,17 @@ export interface WorkersSystem<D = WorkersDefinitionInput> {
    * @throws NotExposedError (`ERR_NOT_EXPOSED`), StoppedError (`ERR_STOPPED`),
    * InvalidMessageError (`ERR_INVALID_MESSAGE`), PendingLimitError (`ERR_PENDING_LIMIT`), as rejections
    */
-  command<W extends ExposedWorkerName<D>>(worker: W, msg: MessageOf<D, W>): Promise<boolean>;
+  command<W extends SystemWorkerName<D>>(worker: W, msg: SystemMessage<D, W>): Promise<boolean>;
   /**
    * Sends `msg` and resolves with the worker's return value. Always settles: rejects with the
    * worker's error, `DroppedError`, `TimeoutError`, `StoppedError`, `NotExposedError`,
    * `InvalidMessageError`, or the signal's reason.
    */
-  request<W extends ExposedWorkerName<D>>(
+  request<W extends SystemWorkerName<D>>(
     worker: W,
-    msg: MessageOf<D, W>,
+    msg: SystemMessage<D, W>,
     options?: RequestOptions,
-  ): Promise<ResultOf<D, W>>;
+  ): Promise<SystemResult<D, W>>;
   /** A plain-JSON snapshot. */
   stats(): StatsSnapshot;
   /**

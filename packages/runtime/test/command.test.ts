@@ -34,7 +34,7 @@ describe("command", () => {
               kind: "command",
               in: "in",
               expose: true,
-              workerFn: async (_ctx, n: number) => {
+              workerFn: async (_ctx: unknown, n: number) => {
                 running++;
                 maxRunning = Math.max(maxRunning, running);
                 await flush();
@@ -66,7 +66,7 @@ describe("command", () => {
               in: "in",
               expose: true,
               concurrency: 3,
-              workerFn: async (_ctx, n: number) => {
+              workerFn: async (_ctx: unknown, n: number) => {
                 running++;
                 maxRunning = Math.max(maxRunning, running);
                 await gates[n]!.promise;

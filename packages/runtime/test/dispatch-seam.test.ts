@@ -170,8 +170,8 @@ describe("thread dispatch seam", () => {
       messageId: expect.any(String),
     });
     expect(task!.signal).toBeInstanceOf(AbortSignal);
-    expect(system.channels.out.poll()).toBe("done:x");
-    expect(system.channels.err.poll()).toMatchObject({
+    expect(system.channels.out!.poll()).toBe("done:x");
+    expect(system.channels.err!.poll()).toMatchObject({
       workerId: "a",
       message: "thread failure",
       msg: "bad",
@@ -277,7 +277,7 @@ describe("thread dispatch seam", () => {
     });
     await system.stop();
     expect(seen).toEqual([[{ v: 1 }, { t: "1" }]]);
-    expect(system.channels.plain.poll()).toBe(1);
+    expect(system.channels.plain!.poll()).toBe(1);
     expect(injected).toEqual([
       { channel: "g", workerId: "a" },
       { channel: "plain", workerId: "a" },

@@ -66,7 +66,7 @@ describe("startWorkers", () => {
     };
     await expect(startWorkers(definition, { obs })).rejects.toBe(failure);
     expect(seen?.state).toBe("stopped");
-    expect(seen?.channels.in.closed).toBe(true);
+    expect(seen?.channels.in?.closed).toBe(true);
     await expect(seen!.command("echo", "x")).rejects.toBeInstanceOf(StoppedError);
   });
 });

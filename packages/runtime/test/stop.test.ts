@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoppedError, startWorkers } from "../src/index.js";
+import { StoppedError, startWorkers, type WorkersSystem } from "../src/index.js";
 import { flush, latch, recorder } from "./helpers.js";
 
 afterEach(() => {
@@ -161,16 +161,16 @@ describe("stop", () => {
   });
 
   it("supports await using", async () => {
-    let system: Awaited<ReturnType<typeof startWorkers>> | undefined;
+    let system: WorkersSystem<any> | undefined;
     {
       await using s = await startWorkers({
         channels: { in: {} },
         workers: { w: { kind: "command", in: "in", workerFn: () => {} } },
       });
       system = s;
-      expect(system.state).toBe("running");
+      expect(s.state).toBe("running");
     }
-    expect(system.state).toBe("stopped");
+    expect(system?.state).toBe("stopped");
   });
 
   it("a put parked by block mode is drained, or dropped without drain", async () => {
