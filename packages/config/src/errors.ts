@@ -35,7 +35,10 @@ export class ConfigError extends WorkersConfigError {
   constructor(issues: ConfigIssue[], options?: { file?: string; cause?: unknown }) {
     const where = options?.file === undefined ? "" : ` in ${options.file}`;
     const head = `Invalid workers definition${where} (${issues.length} ${issues.length === 1 ? "issue" : "issues"}):`;
-    const lines = issues.map((i) => `  ${formatPath(i.path)}: ${i.message} [${i.code}]`);
+    const lines = issues.map((i) => {
+      const at = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
+      return `  ${formatPath(i.path)}${at}: ${i.message} [${i.code}]`;
+    });
     const cause = options?.cause ?? issues.find((i) => i.cause !== undefined)?.cause;
     super("ERR_CONFIG", [head, ...lines].join("\n"), cause === undefined ? undefined : { cause });
     this.name = "ConfigError";

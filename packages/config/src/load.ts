@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./errors.js";
+import { locateIssues } from "./internal/locate.js";
 import type { ConfigIssue, NormalizedDefinition } from "./types.js";
 import { validateDefinition } from "./validate.js";
 
@@ -77,8 +78,10 @@ export async function loadDefinition(file: string | URL): Promise<NormalizedDefi
   const shown = url.protocol === "file:" ? fileURLToPath(url) : url.href;
   const ext = extname(url.pathname).toLowerCase();
   let input: unknown;
+  let text: string | undefined;
   if (ext === ".json" || ext === ".yaml" || ext === ".yml") {
-    input = parseText(await readText(url, shown), ext, shown);
+    text = await readText(url, shown);
+    input = parseText(text, ext, shown);
   } else if (MODULE_EXTENSIONS.has(ext)) {
     input = await importDefinition(url, shown);
   } else {
@@ -89,6 +92,9 @@ export async function loadDefinition(file: string | URL): Promise<NormalizedDefi
     });
   }
   const result = await validateDefinition(input, { baseUrl: url });
-  if (!result.ok) throw new ConfigError(result.issues, { file: shown });
+  if (!result.ok) {
+    const issues = text === undefined ? result.issues : locateIssues(text, result.issues);
+    throw new ConfigError(issues, { file: shown });
+  }
   return result.definition;
 }

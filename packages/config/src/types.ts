@@ -134,6 +134,10 @@ export interface ConfigIssue {
   message: string;
   /** The underlying error (import and file errors). */
   cause?: unknown;
+  /** 1-based line of the offending key in the file (`loadDefinition` of JSON and YAML). */
+  line?: number;
+  /** 1-based column of the offending key in the file. */
+  column?: number;
 }
 
 /** What `validateDefinition` resolves to. */

@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import { ConfigError, FunctionRefError } from "./errors.js";
 import {
   parseFunctionRef,
@@ -46,14 +47,14 @@ function checkName(section: "channels" | "workers", name: string, issues: Config
   return false;
 }
 
+function isUnknownKeysAtTop(issue: { code: string; path: readonly PropertyKey[] }): boolean {
+  return issue.code === "unrecognized_keys" && issue.path.length === 0;
+}
+
 function parseSection<T>(
   section: "channels" | "workers",
   raw: unknown,
-  schema: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: never[] } };
-  },
+  schema: z.ZodType<T>,
   keys: readonly string[],
   issues: ConfigIssue[],
 ): { names: Set<string>; parsed: Map<string, T> } {
@@ -71,8 +72,18 @@ function parseSection<T>(
     if (!checkName(section, name, issues)) continue;
     names.add(name);
     const result = schema.safeParse(entry);
-    if (result.success) parsed.set(name, result.data);
-    else issues.push(...fromZodIssues(result.error.issues, entry, [section, name], keys));
+    if (result.success) {
+      parsed.set(name, result.data);
+      continue;
+    }
+    issues.push(...fromZodIssues(result.error.issues, entry, [section, name], keys));
+    // An entry whose only fault is unknown keys still goes through the rules and reference
+    // resolution without them, so one pass reports its other problems too.
+    if (isPlainObject(entry) && result.error.issues.every(isUnknownKeysAtTop)) {
+      const known = Object.fromEntries(Object.entries(entry).filter(([k]) => keys.includes(k)));
+      const retry = schema.safeParse(known);
+      if (retry.success) parsed.set(name, retry.data);
+    }
   }
   return { names, parsed };
 }
@@ -194,7 +205,7 @@ async function validate(
   const channels = parseSection<ParsedChannel>(
     "channels",
     root.channels ?? {},
-    channelSchema as never,
+    channelSchema,
     CHANNEL_KEYS,
     issues,
   );
@@ -210,7 +221,7 @@ async function validate(
     workers = parseSection<ParsedWorker>(
       "workers",
       root.workers,
-      workerSchema as never,
+      workerSchema,
       WORKER_KEYS,
       issues,
     );

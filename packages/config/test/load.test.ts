@@ -66,6 +66,34 @@ describe("loadDefinition", () => {
     expect(e.file).toBe(file);
     expect(e.message).toContain(file);
     expect(e.issues.map((i) => i.code)).toEqual(["required", "required"]);
+    // A missing key is located at its nearest parent: the worker's name.
+    expect(e.issues.map((i) => [i.line, i.column])).toEqual([
+      [1, 13],
+      [1, 13],
+    ]);
+  });
+
+  it("locates issues in a YAML file, also under kebab-case keys and keyword names", async () => {
+    const file = write(
+      "where.yaml",
+      [
+        "channels:",
+        "  :in: {buffer: -1}",
+        "workers:",
+        "  w:",
+        "    kind: command",
+        "    in: :in",
+        "    worker-fn: ./nowhere.js#x",
+        "    bogus: 1",
+        "",
+      ].join("\n"),
+    );
+    const e = await failure(file);
+    expect(e.issues.map((i) => [i.code, i.path, i.line, i.column])).toEqual([
+      ["out-of-range", ["channels", ":in", "buffer"], 2, 9],
+      ["unknown-key", ["workers", "w", "bogus"], 8, 5],
+      ["module-not-found", ["workers", "w", "worker-fn"], 7, 5],
+    ]);
   });
 
   it("reports a missing file, with the read error as cause", async () => {

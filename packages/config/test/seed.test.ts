@@ -36,6 +36,8 @@ describe("the seed's example definition", () => {
     expect(e.issues.map((i) => [i.code, i.path])).toEqual([
       ["undeclared-channel", ["workers", "image-store", "in"]],
     ]);
+    expect(e.issues[0]).toMatchObject({ line: 29, column: 5 });
+    expect(e.message).toContain('workers["image-store"].in (line 29, column 5): channel');
   });
 
   it("validates completely once images/store is declared, in both spellings", async () => {
