@@ -8,10 +8,14 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { BadRequestError, readJson, sendJson } from "./http-util.js";
 import { JobError, type JobTracker } from "./jobs.js";
 
-/** The part of a workers system the API uses. */
+/** The part of the workers system the API uses (its exposed workers). */
 export interface ApiSystem {
-  command(worker: string, msg: unknown): Promise<boolean>;
-  request(worker: string, msg: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  command(worker: "commands" | "image-download", msg: unknown): Promise<boolean>;
+  request(
+    worker: "commands" | "image-download",
+    msg: unknown,
+    options?: { timeoutMs?: number },
+  ): Promise<unknown>;
   stats(): unknown;
 }
 

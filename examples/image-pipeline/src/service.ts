@@ -2,7 +2,6 @@
 // `workers/errors`) and the HTTP entry point.
 import { createServer } from "node:http";
 import { resolve } from "node:path";
-import { parseDefinition } from "@workers/config";
 import { startWorkers, type WorkersSystem } from "@workers/runtime";
 import { createApi } from "./api.js";
 import { definition, definitionBaseUrl } from "./definition.js";
@@ -72,7 +71,7 @@ export interface Service {
   /** Base URL of the HTTP API. */
   readonly url: string;
   readonly outDir: string;
-  readonly system: WorkersSystem;
+  readonly system: WorkersSystem<typeof definition>;
   readonly jobs: JobTracker;
   /** The most recent failures (at most 50). */
   readonly failures: readonly FailureRecord[];
@@ -101,11 +100,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   if (extra?.around) obs.around = extra.around.bind(extra);
   if (extra?.attach) obs.attach = extra.attach.bind(extra);
 
-  const normalized = await parseDefinition(definition, { baseUrl: definitionBaseUrl });
   const system = await startWorkers(
-    normalized,
+    definition,
     { obs },
-    options.threads ? { threads: options.threads } : {},
+    { baseUrl: definitionBaseUrl, ...(options.threads ? { threads: options.threads } : {}) },
   );
 
   // The seed's examples 2 and 3: one consumer for the output channel, one for the errors.
@@ -126,7 +124,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
 
   const server = createServer(
     createApi({
-      system: system as unknown as Parameters<typeof createApi>[0]["system"],
+      system,
       jobs,
       outDir,
       ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
