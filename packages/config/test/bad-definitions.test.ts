@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateDefinition } from "../src/index.js";
+import { IssueCode, validateDefinition } from "../src/index.js";
 
 const baseUrl = new URL("./fixtures/", import.meta.url);
 const fn = (_ctx: unknown, msg: unknown) => msg;
@@ -240,6 +240,7 @@ describe("bad definitions: each reports its one issue with code and path", () =>
   it("covers at least 30 distinct cases", () => {
     expect(new Set(cases.map((c) => c[0])).size).toBe(cases.length);
     expect(cases.length).toBeGreaterThanOrEqual(30);
+    for (const [, , code] of cases) expect(Object.values(IssueCode)).toContain(code);
   });
 
   it.each(cases)("%s", async (_name, definition, code, path) => {

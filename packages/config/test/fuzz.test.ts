@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseDefinition, validateDefinition } from "../src/index.js";
+import { ConfigError, IssueCode, parseDefinition, validateDefinition } from "../src/index.js";
+
+const codes = new Set<string>(Object.values(IssueCode));
 
 const baseUrl = new URL("./fixtures/", import.meta.url);
 
@@ -81,7 +83,7 @@ async function settle(input: unknown): Promise<void> {
   } else {
     expect(result.issues.length).toBeGreaterThan(0);
     for (const issue of result.issues) {
-      expect(typeof issue.code).toBe("string");
+      expect(codes.has(issue.code), issue.code).toBe(true);
       expect(Array.isArray(issue.path)).toBe(true);
       expect(issue.message.length).toBeGreaterThan(0);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadDefinition } from "../src/index.js";
+import { IssueCode, loadDefinition } from "../src/index.js";
 
 const root = new URL("../", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");
@@ -46,6 +46,15 @@ describe("README examples", () => {
     expect(normalized.workers.resize?.dispatch).toBe("go");
     expect(normalized.workers.heartbeat).toMatchObject({ intervalMs: 5000, initialDelayMs: 5000 });
     expect(normalized.channels["images/resize"]?.putMode).toBe("block");
+  });
+
+  it("documents every issue code in a table", () => {
+    const section = readme.slice(
+      readme.indexOf("## Rules and issue codes"),
+      readme.indexOf("## d-core"),
+    );
+    const documented = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(new Set(documented)).toEqual(new Set(Object.values(IssueCode)));
   });
 
   it("the loading example runs", async () => {
