@@ -139,6 +139,9 @@ class Telemetry {
   /** Thread processings in flight, by worker: a parent for sends that lost their context. */
   readonly #threadInFlight = new Map<string, Set<Processing>>();
   readonly #systems = new Set<ObservedSystem>();
+  #lastSendChannel: string | undefined = undefined;
+  #lastSendCtx: Context | undefined = undefined;
+  #forgetScheduled = false;
   /** Input channel -> worker that takes from it (`null`: several do). */
   readonly #consumers = new Map<string, string | null>();
 
@@ -188,13 +191,35 @@ class Telemetry {
       parent,
     );
     if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
-    this.#propagator.inject(withSpan(parent, span), headers, defaultTextMapSetter);
+    const sendCtx = withSpan(parent, span);
+    this.#propagator.inject(sendCtx, headers, defaultTextMapSetter);
+    this.#rememberSend(info.channel, sendCtx);
     // The put itself is synchronous from here on; the wait in the channel is the gap between
     // this span and the process span (and the queue-wait histogram).
     span.end();
     this.#sentAt.set(headers, performance.now());
     this.#metrics.sent.add(attrs.metric);
   }
+
+  /**
+   * Drop events carry the lost message's body, not its headers. When a put is refused (or its
+   * value discarded at once), the runtime reports the drop synchronously right after `inject`:
+   * the send made in this same turn on that channel is the lost message's.
+   */
+  #rememberSend(channel: string, ctx: Context): void {
+    this.#lastSendChannel = channel;
+    this.#lastSendCtx = ctx;
+    if (!this.#forgetScheduled) {
+      this.#forgetScheduled = true;
+      queueMicrotask(this.#forgetSend);
+    }
+  }
+
+  readonly #forgetSend = (): void => {
+    this.#forgetScheduled = false;
+    this.#lastSendChannel = undefined;
+    this.#lastSendCtx = undefined;
+  };
 
   #parentForSend(
     active: Context,
@@ -334,11 +359,19 @@ class Telemetry {
       reason,
     );
     this.#metrics.dropped.add(attrs);
-    const carried = headersOf(event.msg);
     let parent = context.active();
+    const carried = headersOf(event.msg);
     if (carried !== undefined) {
       const extracted = this.#propagator.extract(ROOT_CONTEXT, carried, defaultTextMapGetter);
       if (trace.getSpanContext(extracted) !== undefined) parent = extracted;
+    } else if (
+      this.#lastSendCtx !== undefined &&
+      event.channel === this.#lastSendChannel &&
+      // An evicted value is an older message, and shutdown drops come from stop.
+      reason !== "buffer-evicted" &&
+      reason !== "shutdown"
+    ) {
+      parent = this.#lastSendCtx;
     }
     this.#tracer
       .startSpan(

@@ -304,6 +304,40 @@ describe("drops", () => {
     });
   });
 
+  it("parents a refused put's drop (which carries only the body) on the send made just before", async () => {
+    const caller = sdk.tracerProvider.getTracer("app").startSpan("caller");
+    context.with(trace.setSpan(context.active(), caller), () => {
+      put(obs, "q");
+      obs.emit({
+        type: "workers.drop",
+        workerId: "w",
+        channel: "q",
+        reason: "input-drop",
+        msg: 1,
+        at: 0,
+      });
+      // An eviction loses an older message: not this send's.
+      obs.emit({ type: "workers.drop", channel: "q", reason: "buffer-evicted", msg: 0, at: 0 });
+    });
+    caller.end();
+    await Promise.resolve();
+    // In a later turn the send is forgotten.
+    obs.emit({
+      type: "workers.drop",
+      workerId: "w",
+      channel: "q",
+      reason: "input-drop",
+      msg: 2,
+      at: 0,
+    });
+    const drops = sdk.spans().filter((s) => s.name === "drop q");
+    expect(drops.map((d) => [d.attributes["workers.drop.reason"], parentId(d)])).toEqual([
+      ["input-drop", sdk.span("send q").spanContext().spanId],
+      ["buffer-evicted", caller.spanContext().spanId],
+      ["input-drop", undefined],
+    ]);
+  });
+
   it("parents a drop of a plain value (an output drop) on the active process span", async () => {
     await obs.around(info("w", "in"), {}, async () => {
       obs.emit({

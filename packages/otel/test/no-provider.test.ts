@@ -1,10 +1,69 @@
 // No tracer, meter, propagator or context manager registered: the API is a no-op.
 import { trace } from "@opentelemetry/api";
-import { describe, expect, it } from "vitest";
+import { startWorkers } from "@workers/runtime";
+import { describe, expect, it, vi } from "vitest";
 import { type Headers, otelObservability } from "../src/index.js";
 import { around } from "../src/thread.js";
 
+vi.mock("../../runtime/src/internal/thread-loader.js", async () => {
+  const mod = await import("../../runtime/src/thread/thread-dispatcher.js");
+  return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
+});
+
 describe("with no OpenTelemetry SDK registered", () => {
+  it("runs a go -> thread -> go pipeline through the runtime unchanged", async () => {
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    const obs = otelObservability();
+    const system = await startWorkers(
+      {
+        channels: { a: { buffer: 4 }, b: { buffer: 4 }, s3: { buffer: 4 }, out: { buffer: 4 } },
+        workers: {
+          first: {
+            kind: "command",
+            in: "a",
+            expose: true,
+            workerFn: async (
+              ctx: { channels: Record<string, { put(v: unknown): Promise<boolean> }> },
+              n: number,
+            ) => {
+              await ctx.channels.b!.put({ n });
+            },
+          },
+          resize: {
+            kind: "command",
+            in: "b",
+            dispatch: "thread",
+            workerFn: `${new URL("./fixtures/thread-workers.ts", import.meta.url).href}#resize`,
+          },
+          last: {
+            kind: "command",
+            in: "s3",
+            workerFn: (_: unknown, m: { n: number }) => results.push(m.n),
+          },
+        },
+      } as never,
+      {
+        obs: {
+          ...obs,
+          emit: (e: { type: string }) =>
+            e.type === "workers.error" ? errors.push(e) : obs.emit(e as never),
+        },
+      } as never,
+      {
+        threads: {
+          min: 1,
+          max: 1,
+          execArgv: ["--import", new URL("./register-tsx.mjs", import.meta.url).href],
+        },
+      } as never,
+    );
+    for (const n of [1, 2, 3]) await system.command("first" as never, n as never);
+    await system.stop();
+    expect(errors).toEqual([]);
+    expect(results.sort()).toEqual([2, 3, 4]);
+  });
+
   it("passes messages through every hook unchanged", async () => {
     expect(trace.getActiveSpan()).toBeUndefined();
     const obs = otelObservability();

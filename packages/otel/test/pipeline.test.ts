@@ -285,4 +285,41 @@ describe("a 3-stage pipeline with a thread stage", () => {
   });
 });
 
+describe("drops through the runtime", () => {
+  it("hangs a drop span with the reason under the lost message's send span, and counts it", async () => {
+    sdk = testSdk();
+    const obs = otelObservability({
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+    });
+    const gate = latch();
+    system = (await startWorkers(
+      {
+        channels: { q: { buffer: 1, putMode: "drop" } },
+        workers: { slow: { kind: "command", in: "q", expose: true, workerFn: () => gate.promise } },
+      } as never,
+      { obs } as never,
+    )) as WorkersSystem;
+    const accepted: boolean[] = [];
+    for (let n = 0; n < 3; n++) accepted.push(await system.command("slow" as never, n as never));
+    gate.resolve();
+    await system.stop();
+    expect(accepted.filter((a) => !a)).toHaveLength(1);
+    const drop = byName("drop q");
+    expect(drop.attributes).toEqual({
+      "messaging.system": "workers",
+      "messaging.destination.name": "q",
+      "workers.worker": "slow",
+      "workers.drop.reason": "input-drop",
+    });
+    const sends = sdk.spans().filter((x) => x.name === "send q");
+    expect(sends).toHaveLength(3);
+    expect(sends.map((x) => x.spanContext().spanId)).toContain(drop.parentSpanContext?.spanId);
+    expect(sdk.spans().filter((x) => x.name === "process q")).toHaveLength(2);
+    expect(points(await sdk.metric("workers.messages.dropped"))).toEqual([
+      { attributes: drop.attributes, value: 1 },
+    ]);
+  });
+});
+
 export { relayed };
