@@ -1,6 +1,6 @@
 // The running system: channels, worker loops, command/request, accounting and stop.
 
-import { type Channel, chan } from "@workers/channels";
+import { type Channel, chan, type PutMode } from "@workers/channels";
 import type { NormalizedDefinition } from "@workers/config";
 import {
   DroppedError,
@@ -243,6 +243,13 @@ export class Runtime implements WorkersSystem<any> {
           pending.cleanup = () => signal.removeEventListener("abort", onAbort);
         }
       }
+      if (this.putModeOf(target) === "drop") {
+        // Decided now: a refusal is an input-drop (the channel cannot close in between).
+        if (!this.offerOrDrop(target, env)) {
+          pending.reject(new DroppedError("input-drop", target.inChannel!));
+        }
+        return;
+      }
       let put: Promise<boolean>;
       try {
         put = this.send(target, env, env.abort?.signal);
@@ -252,12 +259,8 @@ export class Runtime implements WorkersSystem<any> {
       }
       put.then(
         (accepted) => {
-          if (accepted) return;
-          pending.reject(
-            target.channel.closed
-              ? new StoppedError()
-              : new DroppedError("input-drop", target.inChannel!),
-          );
+          // Refused only by a closed channel: the system stopped.
+          if (!accepted) pending.reject(new StoppedError());
         },
         (error: unknown) => pending.reject(error),
       );
@@ -271,17 +274,24 @@ export class Runtime implements WorkersSystem<any> {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const ch = target.channel;
-    const channel = target.inChannel!;
-    switch (this.definition.channels[channel]?.putMode ?? "async") {
+    switch (this.putModeOf(target)) {
       case "block":
         return signal === undefined ? ch.put(env) : ch.put(env, { signal });
       case "drop":
-        if (ch.offer(env)) return TRUE;
-        this.drop("input-drop", channel, env.body, target.name);
-        return FALSE;
+        return this.offerOrDrop(target, env) ? TRUE : FALSE;
       default:
         return ch.putAsync(env) ? TRUE : FALSE;
     }
+  }
+
+  private offerOrDrop(target: CommandWorker, env: MessageEnvelope): boolean {
+    if (target.channel.offer(env)) return true;
+    this.drop("input-drop", target.inChannel!, env.body, target.name);
+    return false;
+  }
+
+  private putModeOf(target: CommandWorker): PutMode {
+    return this.definition.channels[target.inChannel!]?.putMode ?? "async";
   }
 
   private envelope(channel: string, msg: unknown): MessageEnvelope {

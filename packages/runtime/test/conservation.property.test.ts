@@ -1,0 +1,322 @@
+// The conservation law, as a property: for random topologies (1-4 workers, random buffers, put
+// modes, concurrency, outputs chained or not), random faults (sync/async results and throws,
+// work that honours or ignores the abort) and random stop timing, every message accepted by a
+// channel ends exactly once as processed, failed (error event) or dropped with an event that
+// carries it; requests settle consistently with that; late outcomes after stop change nothing.
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  DroppedError,
+  StoppedError,
+  startWorkers,
+  type WorkersEvent,
+  type WorkersSystem,
+} from "../src/index.js";
+
+type Behaviour =
+  | "ok"
+  | "throw"
+  | "asyncOk"
+  | "asyncThrow"
+  | "timerOk"
+  | "honourAbort"
+  | "ignoreAbort";
+
+interface WorkerSpec {
+  buffer: number;
+  bufferType: "fixed" | "dropping" | "sliding";
+  putMode: "async" | "block" | "drop";
+  concurrency: number;
+  output: "next" | "sink" | "none";
+  sinkBuffer: number;
+  sinkType: "fixed" | "sliding";
+  behaviours: Behaviour[];
+}
+
+type Action =
+  | { kind: "command" | "request"; worker: number }
+  | { kind: "advance"; ms: number }
+  | { kind: "stop"; drain: boolean; timeoutMs: number };
+
+const behaviour = fc.constantFrom<Behaviour>(
+  "ok",
+  "ok",
+  "throw",
+  "asyncOk",
+  "asyncThrow",
+  "timerOk",
+  "honourAbort",
+  "ignoreAbort",
+);
+
+const workerSpec = fc
+  .record({
+    buffer: fc.integer({ min: 0, max: 3 }),
+    bufferType: fc.constantFrom("fixed" as const, "dropping" as const, "sliding" as const),
+    putMode: fc.constantFrom("async" as const, "block" as const, "drop" as const),
+    concurrency: fc.integer({ min: 1, max: 3 }),
+    output: fc.constantFrom("next" as const, "sink" as const, "none" as const),
+    sinkBuffer: fc.integer({ min: 0, max: 3 }),
+    sinkType: fc.constantFrom("fixed" as const, "sliding" as const),
+    behaviours: fc.array(behaviour, { minLength: 4, maxLength: 4 }),
+  })
+  .map((w) => ({
+    ...w,
+    buffer: w.bufferType === "fixed" ? w.buffer : Math.max(1, w.buffer),
+    sinkBuffer: w.sinkType === "fixed" ? w.sinkBuffer : Math.max(1, w.sinkBuffer),
+  }));
+
+const scenario = fc.array(workerSpec, { minLength: 1, maxLength: 4 }).chain((workers) =>
+  fc.record({
+    workers: fc.constant(workers),
+    actions: fc.array(
+      fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc.record({
+            kind: fc.constantFrom("command" as const, "request" as const),
+            worker: fc.integer({ min: 0, max: workers.length - 1 }),
+          }),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant("advance" as const),
+            ms: fc.integer({ min: 0, max: 30 }),
+          }),
+        },
+      ),
+      { maxLength: 12 },
+    ),
+    stopAt: fc.nat(),
+    stop: fc.record({
+      kind: fc.constant("stop" as const),
+      drain: fc.boolean(),
+      timeoutMs: fc.integer({ min: 0, max: 50 }),
+    }),
+  }),
+);
+
+function ids(values: Iterable<unknown>): number[] {
+  return [...values].map((v) => (v as { id: number }).id).sort((a, b) => a - b);
+}
+
+async function runScenario(sc: {
+  workers: WorkerSpec[];
+  actions: Action[];
+  stopAt: number;
+  stop: Action & { kind: "stop" };
+}): Promise<void> {
+  const n = sc.workers.length;
+  const name = (i: number) => `w${i}`;
+  const input = (i: number) => `in${i}`;
+  const sink = (i: number) => `sink${i}`;
+  const channels: Record<string, unknown> = {};
+  const workers: Record<string, unknown> = {};
+  // What each worker's function itself saw settle, while the stop was running.
+  const okIds: number[][] = sc.workers.map(() => []);
+  const thrownIds: number[][] = sc.workers.map(() => []);
+  let recording = true;
+  for (let i = 0; i < n; i++) {
+    const w = sc.workers[i]!;
+    channels[input(i)] = { buffer: w.buffer, bufferType: w.bufferType, putMode: w.putMode };
+    const chained = w.output === "next" && i + 1 < n;
+    if (w.output === "sink" || (w.output === "next" && !chained)) {
+      channels[sink(i)] = { buffer: w.sinkBuffer, bufferType: w.sinkType };
+    }
+    const ok = (id: number) => {
+      if (recording) okIds[i]!.push(id);
+      return { id };
+    };
+    const fail = (id: number) => {
+      if (recording) thrownIds[i]!.push(id);
+      return new Error(`fail ${id}`);
+    };
+    workers[name(i)] = {
+      kind: "command",
+      in: input(i),
+      expose: true,
+      concurrency: w.concurrency,
+      ...(chained
+        ? { outputChan: input(i + 1) }
+        : channels[sink(i)]
+          ? { outputChan: sink(i) }
+          : {}),
+      workerFn: (ctx: { signal: AbortSignal }, msg: { id: number }) => {
+        const id = msg.id;
+        switch (w.behaviours[id % w.behaviours.length]!) {
+          case "ok":
+            return ok(id);
+          case "throw":
+            throw fail(id);
+          case "asyncOk":
+            return Promise.resolve().then(() => ok(id));
+          case "asyncThrow":
+            return Promise.resolve().then(() => {
+              throw fail(id);
+            });
+          case "timerOk":
+            return new Promise((resolve) => setTimeout(() => resolve(ok(id)), 5));
+          case "honourAbort":
+            return new Promise((_resolve, reject) => {
+              ctx.signal.addEventListener("abort", () => reject(fail(id)), { once: true });
+            });
+          case "ignoreAbort":
+            // Settles long after any stop: a late outcome the runtime must ignore.
+            return new Promise((resolve) => setTimeout(() => resolve(ok(id)), 100_000));
+        }
+      },
+    };
+  }
+
+  const events: WorkersEvent[] = [];
+  const system: WorkersSystem<any> = await startWorkers({ channels, workers } as never, {
+    obs: (e: WorkersEvent) => events.push(e),
+  });
+
+  let nextId = 0;
+  const entries: {
+    worker: number;
+    id: number;
+    request: boolean;
+    outcome: Promise<{ ok: boolean; value: unknown }>;
+  }[] = [];
+  let stopped: Promise<void> | undefined;
+  let done = false;
+  const actions = [...sc.actions];
+  actions.splice(sc.stopAt % (actions.length + 1), 0, sc.stop);
+  for (const action of actions) {
+    if (action.kind === "advance") await vi.advanceTimersByTimeAsync(action.ms);
+    else if (action.kind === "stop") {
+      stopped = system.stop({ drain: action.drain, timeoutMs: action.timeoutMs }).then(() => {
+        done = true;
+      });
+    } else {
+      const id = nextId++;
+      const call =
+        action.kind === "command"
+          ? system.command(name(action.worker), { id })
+          : system.request(name(action.worker), { id });
+      entries.push({
+        worker: action.worker,
+        id,
+        request: action.kind === "request",
+        outcome: call.then(
+          (value: unknown) => ({ ok: true, value }),
+          (value: unknown) => ({ ok: false, value }),
+        ),
+      });
+    }
+  }
+  for (let i = 0; i < 1000 && !done; i++) await vi.advanceTimersByTimeAsync(20);
+  expect(done).toBe(true);
+  await stopped;
+  recording = false;
+  const stats = system.stats();
+  const eventCount = events.length;
+
+  // Late outcomes (ignoreAbort workers settling now) must change nothing.
+  await vi.advanceTimersByTimeAsync(200_000);
+  expect(system.stats().workers).toEqual(stats.workers);
+  expect(events.length).toBe(eventCount);
+
+  const drops = events.filter(
+    (e): e is Extract<WorkersEvent, { type: "workers.drop" }> => e.type === "workers.drop",
+  );
+  const errors = events.filter(
+    (e): e is Extract<WorkersEvent, { type: "workers.error" }> => e.type === "workers.error",
+  );
+  const dropIds = (channel: string, reasons: string[]) =>
+    ids(drops.filter((d) => d.channel === channel && reasons.includes(d.reason)).map((d) => d.msg));
+
+  const settled = await Promise.all(entries.map(async (e) => ({ ...e, result: await e.outcome })));
+
+  for (let i = 0; i < n; i++) {
+    // What entered worker i's input channel.
+    let entered: number[];
+    if (i > 0 && sc.workers[i - 1]!.output === "next") {
+      entered = [
+        ...okIds[i - 1]!.filter((id) => !dropIds(input(i), ["output-drop"]).includes(id)),
+        ...settled
+          .filter((e) => e.worker === i && acceptedEntry(e.result, e.request))
+          .map((e) => e.id),
+      ].sort((a, b) => a - b);
+    } else {
+      entered = settled
+        .filter((e) => e.worker === i && acceptedEntry(e.result, e.request))
+        .map((e) => e.id)
+        .sort((a, b) => a - b);
+    }
+    const failed = ids(errors.filter((e) => e.workerId === name(i)).map((e) => e.msg));
+    expect(failed).toEqual([...thrownIds[i]!].sort((a, b) => a - b));
+    const dropped = dropIds(input(i), ["buffer-dropped", "buffer-evicted", "shutdown"]);
+    const outcomes = [...okIds[i]!, ...failed, ...dropped].sort((a, b) => a - b);
+    // Exactly once each: the multiset of outcomes is the set of entered messages.
+    expect(outcomes).toEqual(entered);
+    expect(stats.workers[name(i)]).toMatchObject({
+      processed: okIds[i]!.length,
+      errors: failed.length,
+      inFlight: 0,
+    });
+    // Refused entries carry an input-drop event.
+    const refused = settled
+      .filter((e) => e.worker === i && isRefused(e.result, e.request))
+      .map((e) => e.id)
+      .sort((a, b) => a - b);
+    expect(dropIds(input(i), ["input-drop"])).toEqual(refused);
+    // Results leaving through a sink are all accounted for.
+    if (channels[sink(i)] !== undefined) {
+      const ch = system.channels[sink(i)]!;
+      const delivered: unknown[] = [];
+      for (let v = ch.poll(); v !== undefined; v = ch.poll()) delivered.push(v);
+      expect(
+        [...ids(delivered), ...dropIds(sink(i), ["output-drop", "buffer-evicted"])].sort(
+          (a, b) => a - b,
+        ),
+      ).toEqual([...okIds[i]!].sort((a, b) => a - b));
+    }
+    // Requests settle consistently with the ledger.
+    for (const e of settled.filter((s) => s.worker === i && s.request)) {
+      if (e.result.ok) expect(okIds[i]).toContain(e.id);
+      else if (e.result.value instanceof DroppedError) {
+        expect([...dropped, ...refused]).toContain(e.id);
+      } else if (e.result.value instanceof StoppedError) {
+        expect(dropped.includes(e.id) || !entered.includes(e.id)).toBe(true);
+      } else expect(failed).toContain(e.id);
+    }
+  }
+}
+
+/** Whether a command/request's message entered the channel. */
+function acceptedEntry(result: { ok: boolean; value: unknown }, request: boolean): boolean {
+  if (!request) return result.ok && result.value === true;
+  if (result.ok) return true;
+  const error = result.value;
+  if (error instanceof DroppedError) return error.reason !== "input-drop";
+  if (error instanceof StoppedError)
+    return error.message.includes("before the message was processed");
+  return true; // the worker's own error
+}
+
+function isRefused(result: { ok: boolean; value: unknown }, request: boolean): boolean {
+  if (!request) return result.ok && result.value === false;
+  return !result.ok && result.value instanceof DroppedError && result.value.reason === "input-drop";
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("conservation law", () => {
+  it("every accepted message ends exactly once as processed, failed or dropped with an event", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (sc) => {
+        await runScenario(sc as never);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
