@@ -38,3 +38,58 @@ describe("README examples", () => {
     expect(metricExporters).toHaveLength(1);
   });
 });
+
+describe("examples/main.ts", () => {
+  it("runs the whole setup in a child process: one trace from the HTTP span through the thread", async () => {
+    const { execFile } = await import("node:child_process");
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync(join(tmpdir(), "workers-otel-")), "spans.jsonl");
+    const main = new URL("../examples/main.ts", import.meta.url);
+    const register = new URL("./fakes/register.mjs", import.meta.url).href;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--conditions=@workers/source", "--import", register, main.pathname],
+        { env: { ...process.env, WORKERS_OTEL_FAKE_SPANS_FILE: file }, timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      );
+    });
+    expect(stdout).toContain("stored 1 image(s)");
+    const spans = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            name: string;
+            traceId: string;
+            spanId: string;
+            parentSpanId?: string;
+            thread: boolean;
+          },
+      );
+    const one = (name: string) => {
+      const found = spans.filter((s) => s.name === name);
+      expect(found, name).toHaveLength(1);
+      return found[0]!;
+    };
+    const chain = [
+      "POST /images",
+      "send images/in",
+      "process images/in",
+      "send images/resize",
+      "process images/resize",
+      "send images/store",
+      "process images/store",
+    ].map(one);
+    for (let i = 1; i < chain.length; i++) {
+      expect(chain[i]!.traceId).toBe(chain[0]!.traceId);
+      expect(chain[i]!.parentSpanId, chain[i]!.name).toBe(chain[i - 1]!.spanId);
+    }
+    const resize = one("resize");
+    expect(resize.thread).toBe(true);
+    expect(resize.parentSpanId).toBe(one("process images/resize").spanId);
+  }, 60_000);
+});
