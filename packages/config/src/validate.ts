@@ -1,12 +1,9 @@
 import type * as z from "zod";
-import { ConfigError, FunctionRefError } from "./errors.js";
-import {
-  parseFunctionRef,
-  type ResolvedFunctionRef,
-  resolveFunctionRef,
-  toBaseUrl,
-} from "./function-ref.js";
+import { ConfigError } from "./errors.js";
+import { toBaseUrl } from "./function-ref.js";
 import { canonicalize, isPlainObject } from "./internal/aliases.js";
+import { normalizeWorker } from "./internal/normalize.js";
+import { importableRefs, resolveRefs } from "./internal/references.js";
 import { didYouMean } from "./internal/suggest.js";
 import { CHANNEL_KEYS, describeValue, fromZodIssues, WORKER_KEYS } from "./internal/zod-issues.js";
 import { errorRules, type RuleContext, warningRules } from "./rules.js";
@@ -14,20 +11,12 @@ import { channelSchema, type ParsedChannel, type ParsedWorker, workerSchema } fr
 import type {
   ConfigIssue,
   NormalizedDefinition,
-  NormalizedWorker,
   ValidateOptions,
   ValidationResult,
 } from "./types.js";
 
 const NORMALIZED = Symbol.for("@workers/config/normalized");
 const ROOT_KEYS = ["$schema", "channels", "workers"];
-const REF_CODES = {
-  ERR_INVALID_REFERENCE: "invalid-reference",
-  ERR_MODULE_NOT_FOUND: "module-not-found",
-  ERR_MODULE_LOAD: "module-load-failed",
-  ERR_EXPORT_NOT_FOUND: "export-not-found",
-  ERR_NOT_A_FUNCTION: "not-a-function",
-} as const;
 
 /**
  * Whether `value` is a definition returned by `validateDefinition`/`parseDefinition`/
@@ -86,85 +75,6 @@ function parseSection<T>(
     }
   }
   return { names, parsed };
-}
-
-type RefOutcome =
-  | { ok: true; resolved: ResolvedFunctionRef }
-  | { ok: false; error: FunctionRefError };
-
-async function resolveRefs(
-  workers: ReadonlyMap<string, ParsedWorker>,
-  baseUrl: string,
-  issues: ConfigIssue[],
-): Promise<Map<string, ResolvedFunctionRef>> {
-  const byRef = new Map<string, Promise<RefOutcome>>();
-  const pending: [string, string, Promise<RefOutcome>][] = [];
-  for (const [name, w] of workers) {
-    if (typeof w.workerFn !== "string") continue;
-    const ref = w.workerFn;
-    let outcome = byRef.get(ref);
-    if (outcome === undefined) {
-      outcome = resolveFunctionRef(ref, baseUrl).then(
-        (resolved): RefOutcome => ({ ok: true, resolved }),
-        (error: unknown): RefOutcome => {
-          if (error instanceof FunctionRefError) return { ok: false, error };
-          const wrapped = new FunctionRefError("ERR_MODULE_LOAD", ref, String(error), {
-            cause: error,
-          });
-          return { ok: false, error: wrapped };
-        },
-      );
-      byRef.set(ref, outcome);
-    }
-    pending.push([name, ref, outcome]);
-  }
-  const resolved = new Map<string, ResolvedFunctionRef>();
-  for (const [name, , promise] of pending) {
-    const outcome = await promise;
-    if (outcome.ok) {
-      resolved.set(name, outcome.resolved);
-      continue;
-    }
-    const { error } = outcome;
-    const issue: ConfigIssue = {
-      path: ["workers", name, "workerFn"],
-      code: REF_CODES[error.code],
-      message: error.message,
-    };
-    if (error.cause !== undefined) issue.cause = error.cause;
-    issues.push(issue);
-  }
-  return resolved;
-}
-
-function normalizeWorker(
-  name: string,
-  w: ParsedWorker,
-  resolved: ResolvedFunctionRef | undefined,
-): NormalizedWorker {
-  const out: NormalizedWorker = {
-    name,
-    kind: w.kind,
-    dispatch: w.dispatch,
-    expose: w.kind === "command" && w.expose,
-    concurrency: w.concurrency,
-  };
-  if (w.in !== undefined) out.in = w.in;
-  if (resolved !== undefined) {
-    out.workerFn = resolved.fn;
-    out.workerRef = { url: resolved.url, exportName: resolved.exportName };
-  } else if (typeof w.workerFn === "function") {
-    out.workerFn = w.workerFn;
-  }
-  if (w.outputChan !== undefined) out.outputChan = w.outputChan;
-  if (w.failChan !== undefined) out.failChan = w.failChan;
-  if (w.kind === "ticker") {
-    out.intervalMs = w.intervalMs ?? 1000;
-    out.initialDelayMs = w.initialDelayMs ?? out.intervalMs;
-    if (w.out !== undefined) out.out = w.out;
-  }
-  if (w.batch !== undefined) out.batch = { size: w.batch.size, maxWaitMs: w.batch.maxWaitMs };
-  return out;
 }
 
 async function validate(
@@ -232,21 +142,7 @@ async function validate(
     workers: workers.parsed,
   };
   for (const rule of errorRules) issues.push(...rule(ctx));
-  // Only references that parse are imported; a malformed one is reported here.
-  const importable = new Map<string, ParsedWorker>();
-  for (const [name, w] of workers.parsed) {
-    if (typeof w.workerFn !== "string") continue;
-    try {
-      parseFunctionRef(w.workerFn);
-      importable.set(name, w);
-    } catch (error) {
-      issues.push({
-        path: ["workers", name, "workerFn"],
-        code: "invalid-reference",
-        message: (error as Error).message,
-      });
-    }
-  }
+  const importable = importableRefs(workers.parsed, issues);
   const resolved = await resolveRefs(importable, toBaseUrl(options?.baseUrl), issues);
   const remap = (i: ConfigIssue): ConfigIssue => ({ ...i, path: canonical.original(i.path) });
   if (issues.length > 0) return { ok: false, issues: issues.map(remap) };
