@@ -14,7 +14,7 @@ import { generateTestImages } from "./test-images.js";
 export interface DemoOptions {
   /** Images to generate and submit. @default 300 */
   readonly count?: number;
-  /** Concurrent HTTP clients. More than the pipeline holds makes `images/in` shed load. @default 12 */
+  /** Concurrent HTTP clients. More than the pipeline holds makes `images/in` shed load. @default 8 */
   readonly clients?: number;
   /** Where thumbnails go (emptied first). @default "./out" */
   readonly outDir?: string;
@@ -56,7 +56,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Runs the demo end to end; resolves when the service has stopped. */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const count = options.count ?? 300;
-  const clients = options.clients ?? 12;
+  const clients = options.clients ?? 8;
   const out = options.out ?? process.stdout;
   const maxAttempts = options.maxAttempts ?? 50;
   const say = (s: string): void => void out.write(`${s}\n`);

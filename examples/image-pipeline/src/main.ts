@@ -1,7 +1,7 @@
 // The image-pipeline example.
-//   tsx src/main.ts --demo [--count 300] [--clients 12] [--out ./out]
-//   tsx src/main.ts [--port 3000] [--count 50]      (serve: the API and the image server stay up)
-
+//   tsx src/main.ts --demo [--count 300] [--clients 8] [--out ./out]
+//   tsx src/main.ts [--port 3000] [--count 50] [--out ./out]   (serve until Ctrl-C)
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,25 +11,47 @@ import { startService } from "./service.js";
 import { startTelemetry } from "./telemetry.js";
 import { generateTestImages } from "./test-images.js";
 
+const USAGE = `usage: tsx src/main.ts [--demo] [--count N] [--clients N] [--out DIR] [--port N]
+  --demo       generate images, submit them all through the HTTP API, show live stats, exit
+  --count N    test images to generate (demo: 300, serve: 50)
+  --clients N  concurrent HTTP clients in the demo (8)
+  --out DIR    where thumbnails go (./out)
+  --port N     API port when serving ($PORT or 3000)`;
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name}: expected a positive integer, got ${value}\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
 const { values } = parseArgs({
   options: {
     demo: { type: "boolean", default: false },
     count: { type: "string" },
-    clients: { type: "string", default: "12" },
+    clients: { type: "string", default: "8" },
     out: { type: "string", default: "out" },
     port: { type: "string", default: process.env.PORT ?? "3000" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const telemetry = await startTelemetry();
-if (telemetry)
+if (telemetry) {
   console.log(`OpenTelemetry: exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+}
 const observability = telemetry ? { observability: telemetry.observability } : {};
 
 if (values.demo) {
   const result = await runDemo({
-    count: Number(values.count ?? 300),
-    clients: Number(values.clients),
+    count: positive("count", values.count ?? "300"),
+    clients: positive("clients", values.clients),
     outDir: values.out,
     ...observability,
   });
@@ -39,11 +61,11 @@ if (values.demo) {
   process.exitCode = result.thumbnails > 0 && result.failed === 0 && errors === 0 ? 0 : 1;
 } else {
   const imagesDir = join(tmpdir(), `workers-image-pipeline-${process.pid}`);
-  await generateTestImages(imagesDir, { count: Number(values.count ?? 50) });
+  await generateTestImages(imagesDir, { count: positive("count", values.count ?? "50") });
   const images = await startImageServer(imagesDir);
   const service = await startService({
     outDir: values.out,
-    port: Number(values.port),
+    port: values.port === "0" ? 0 : positive("port", values.port),
     ...observability,
   });
   console.log(`image-pipeline listening on ${service.url}; test images at ${images.url}/images
@@ -55,6 +77,7 @@ Ctrl-C stops it gracefully (the pipeline drains first).`);
     console.log("stopping: draining the pipeline...");
     await service.close();
     await images.close();
+    await rm(imagesDir, { recursive: true, force: true });
     await telemetry?.shutdown();
     console.log(`stopped; thumbnails in ${service.outDir}`);
   };
