@@ -124,7 +124,34 @@ export class Chan<T> implements Channel<T> {
 
   offer(value: T): boolean {
     if (value === undefined) undefinedPut();
-    return !this.isClosed && this.accept(value);
+    if (this.isClosed) return false;
+    // The allocation-free synchronous fast path: `accept` inlined for the common cases.
+    const count = this.count;
+    if (count < this.cap) {
+      if (this.takers.head !== undefined) return this.accept(value);
+      if (count === this.buf.length) this.grow();
+      this.buf[(this.head + count) & this.mask] = value;
+      this.count = count + 1;
+      return true;
+    }
+    // Full (count >= cap): only an unbuffered channel (count 0) can have takers waiting.
+    if (count === 0) return this.accept(value);
+    const kind = this.kind;
+    if (kind === FIXED) return false;
+    if (kind === SLIDING) {
+      const buf = this.buf;
+      if (count === buf.length) {
+        // A full ring: the new value takes the evicted one's slot, which becomes the tail.
+        const head = this.head;
+        const evicted = buf[head] as T;
+        buf[head] = value;
+        this.head = (head + 1) & this.mask;
+        this.dropCount++;
+        const onDrop = this.onDrop;
+        if (onDrop !== undefined) onDrop(evicted, "buffer-evicted");
+      } else this.slide(value);
+    } else this.dropNewest(value);
+    return true;
   }
 
   take(options?: OperationOptions): Promise<T | undefined> {
@@ -146,7 +173,17 @@ export class Chan<T> implements Channel<T> {
   }
 
   poll(): T | undefined {
-    if (this.count > 0) return this.dequeue();
+    const count = this.count;
+    if (count > 0) {
+      if (this.putters.head !== undefined || this.kind === PROMISE_KIND) return this.dequeue();
+      // `dequeue` inlined for a buffer with no pending put.
+      const head = this.head;
+      const value = this.buf[head];
+      this.buf[head] = undefined;
+      this.head = (head + 1) & this.mask;
+      this.count = count - 1;
+      return value;
+    }
     if (this.putters.head !== undefined) return this.takeFromPutter();
     return undefined;
   }
@@ -252,18 +289,35 @@ export class Chan<T> implements Channel<T> {
   }
 
   private overflow(value: T): void {
-    this.dropCount++;
-    if (this.kind === SLIDING) {
-      const head = this.head;
-      const evicted = this.buf[head] as T;
-      this.buf[head] = undefined;
+    if (this.kind === SLIDING) this.slide(value);
+    else this.dropNewest(value);
+  }
+
+  /** Sliding: evicts the oldest value to make room. */
+  private slide(value: T): void {
+    const buf = this.buf;
+    const head = this.head;
+    const evicted = buf[head] as T;
+    if (this.count === buf.length) {
+      // A full ring: the new value takes the evicted one's slot, which becomes the tail.
+      buf[head] = value;
+      this.head = (head + 1) & this.mask;
+    } else {
+      buf[head] = undefined;
       this.head = (head + 1) & this.mask;
       this.count--;
       this.pushValue(value);
-      if (this.onDrop !== undefined) this.onDrop(evicted, "buffer-evicted");
-    } else if (this.onDrop !== undefined) {
-      this.onDrop(value, "buffer-dropped");
     }
+    this.dropCount++;
+    const onDrop = this.onDrop;
+    if (onDrop !== undefined) onDrop(evicted, "buffer-evicted");
+  }
+
+  /** Dropping (and promise): discards the value being put. */
+  private dropNewest(value: T): void {
+    this.dropCount++;
+    const onDrop = this.onDrop;
+    if (onDrop !== undefined) onDrop(value, "buffer-dropped");
   }
 
   /** Promise channel: every pending take gets the (kept) value. */
