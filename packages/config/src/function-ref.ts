@@ -28,7 +28,7 @@ export function parseFunctionRef(ref: string): ParsedFunctionRef {
   const split = hash > 0;
   const specifier = split ? ref.slice(0, hash) : ref;
   const exportName = split ? ref.slice(hash + 1) : "default";
-  if (specifier.trim() === "" || exportName.trim() === "") {
+  if (specifier.trim() === "" || specifier === "#" || exportName.trim() === "") {
     throw new FunctionRefError(
       "ERR_INVALID_REFERENCE",
       ref,
