@@ -4,6 +4,12 @@
 /** The part of `stats()` the dashboard reads. */
 export interface StatsView {
   readonly uptimeMs?: number;
+  readonly threads?: {
+    readonly threads: number;
+    readonly utilization: number;
+    readonly queueSize: number;
+    readonly completed: number;
+  };
   readonly drops?: Readonly<Record<string, number>>;
   readonly errors?: Readonly<Record<string, number>>;
   readonly channels?: Readonly<
@@ -83,6 +89,15 @@ export function renderFrame(frame: Frame, color = true): string[] {
     const drops = ch.drops ?? stats?.drops?.[name] ?? 0;
     lines.push(
       `${name.padEnd(16)} ${depth} ${bar(cap > 0 ? ch.size / cap : 0, 10)}  ${drops > 0 ? red(String(drops).padStart(6), color) : String(drops).padStart(6)}`,
+    );
+  }
+  const pool = stats?.threads;
+  if (pool) {
+    lines.push(
+      dim(
+        `thread pool: ${pool.threads} threads, ${num(pool.utilization * 100)}% busy, ${pool.queueSize} queued, ${pool.completed} tasks done`,
+        color,
+      ),
     );
   }
   lines.push("");

@@ -81,6 +81,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   say(`Image server ${imageServer.url}/images, API ${service.url} (POST /images, GET /stats)`);
 
   const dashboard = new Dashboard(out, options.tty === undefined ? {} : { tty: options.tty });
+  // Ctrl-C during a redraw would leave the cursor hidden.
+  const onInterrupt = (): void => {
+    dashboard.end();
+    process.exit(130);
+  };
+  if (dashboard.tty) process.once("SIGINT", onInterrupt);
   const meter = new RateMeter();
   const results: StoredImage[] = [];
   const failures: { url: string; status: number; body: string }[] = [];
@@ -155,6 +161,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     } catch {}
     dashboard.draw(frame(), true);
     dashboard.end();
+    process.off("SIGINT", onInterrupt);
     await service.close();
     await imageServer.close();
     await rm(imagesDir, { recursive: true, force: true });

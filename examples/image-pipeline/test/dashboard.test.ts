@@ -10,6 +10,7 @@ import {
 } from "../src/dashboard.js";
 
 const stats = {
+  threads: { threads: 2, utilization: 0.5, queueSize: 3, completed: 77 },
   drops: { "images/in": 3 },
   errors: { "image-resize": 1 },
   channels: {
@@ -59,6 +60,7 @@ describe("dashboard", () => {
     expect(lines.find((l) => l.startsWith("images/in"))).toMatch(/4\/4 █{10}\s+3$/);
     expect(lines.find((l) => l.startsWith("images/resize"))).toMatch(/1\/2 █{5}·{5}\s+0$/);
     expect(lines.find((l) => l.startsWith("image-resize"))).toMatch(/38\s+1\s+19\.0\s+14\.0\s+1$/);
+    expect(lines).toContain("thread pool: 2 threads, 50% busy, 3 queued, 77 tasks done");
     expect(lines.join("\n")).not.toContain("\x1b[");
   });
 
