@@ -163,13 +163,16 @@ export type ChannelName<D> = D extends { readonly channels?: infer C }
   ? keyof NonNullable<C> & string
   : never;
 
+// Distributes over a union of worker types (the wide `WorkerInput`): exposed if any member may be.
+type MayBeExposed<W> = W extends { readonly expose?: infer E }
+  ? true extends E
+    ? true
+    : false
+  : false;
+
 /** Names of a definition's exposed command workers (those `system.command` accepts). */
 export type ExposedWorkerName<D> = {
-  [K in keyof WorkersOf<D> & string]: WorkersOf<D>[K] extends { readonly expose?: infer E }
-    ? true extends E
-      ? K
-      : never
-    : never;
+  [K in keyof WorkersOf<D> & string]: true extends MayBeExposed<WorkersOf<D>[K]> ? K : never;
 }[keyof WorkersOf<D> & string];
 
 type FnOf<D, W> = W extends keyof WorkersOf<D>

@@ -7,6 +7,7 @@ import {
   type NormalizedDefinition,
   type ResultOf,
   type WorkerFn,
+  type WorkersDefinitionInput,
 } from "../src/index.js";
 
 interface Job {
@@ -123,6 +124,12 @@ describe("helper types", () => {
     command("jobs", { id: 1, size: 1 });
     // @ts-expect-error: missing field
     command("sizes", { id: "a" });
+  });
+
+  it("degrades to string names on the wide input type", () => {
+    expectTypeOf<ExposedWorkerName<WorkersDefinitionInput>>().toEqualTypeOf<string>();
+    expectTypeOf<ChannelName<WorkersDefinitionInput>>().toEqualTypeOf<string>();
+    expectTypeOf<MessageOf<WorkersDefinitionInput, string>>().toBeUnknown();
   });
 
   it("degrades to string names and any messages on a normalized definition", () => {
