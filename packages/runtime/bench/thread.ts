@@ -1,0 +1,224 @@
+// Thread dispatch throughput beside raw piscina and raw worker_threads, on the same work:
+// 100k trivial messages and 10k ~1 ms CPU messages, up to 1000 in flight, 2 threads.
+// Contenders run interleaved in rounds (A B C A B C ...), so a busy machine slows them alike.
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { ThreadTask } from "../src/internal/dispatch.js";
+import { createThreadDispatcher } from "../src/thread/thread-dispatcher.js";
+import { spin } from "./thread-work.js";
+
+const THREADS = 2;
+const IN_FLIGHT = 1000;
+const TRIVIAL = 100_000;
+const CPU = 10_000;
+const BATCH = 100;
+const ROUNDS = 5;
+
+const workUrl = new URL("./thread-work.ts", import.meta.url).href;
+const workFile = fileURLToPath(workUrl);
+// The bench runs from source: threads need tsx's ESM hooks, registered through its API
+// because Node 20's threads ignore `--import tsx`.
+const tsxHooks = [
+  "--import",
+  `data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve("tsx/esm/api"))};register()`,
+];
+const execArgv = [...process.execArgv, ...tsxHooks];
+
+type Kind = "trivial" | "cpu";
+
+/** A contender: sends the messages `[i, i + size)` and resolves when they are done. */
+interface Contender {
+  readonly name: string;
+  readonly size: number;
+  send(i: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Keeps `IN_FLIGHT` messages outstanding until `total` are done; returns the elapsed ms. */
+async function drive(c: Contender, total: number): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < total) {
+      const i = next;
+      next += c.size;
+      await c.send(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(IN_FLIGHT / c.size)) }, lane));
+  return performance.now() - started;
+}
+
+/** Iterations of `spin` that take about 1 ms here. */
+function calibrate(): number {
+  let best = 0;
+  for (let trial = 0; trial < 10; trial++) {
+    const t = performance.now();
+    spin(2_000_000);
+    best = Math.max(best, 2_000_000 / (performance.now() - t));
+  }
+  return Math.round(best);
+}
+
+const range = (i: number, size: number): number[] => Array.from({ length: size }, (_, k) => i + k);
+
+function rawWorkerThreads(kind: Kind, size: number, iters: number): Contender {
+  const workers = Array.from(
+    { length: THREADS },
+    () => new Worker(workFile, { execArgv, env: { ...process.env, WORKERS_BENCH_RAW: "1" } }),
+  );
+  const waiting = new Map<number, () => void>();
+  for (const w of workers) {
+    w.on("message", ([id]: [number]) => {
+      const done = waiting.get(id);
+      waiting.delete(id);
+      done?.();
+    });
+  }
+  let id = 0;
+  let rr = 0;
+  return {
+    name: size > 1 ? `raw worker_threads, batches of ${size}` : "raw worker_threads postMessage",
+    size,
+    send: (i) =>
+      new Promise<void>((resolve) => {
+        const n = ++id;
+        waiting.set(n, resolve);
+        const w = workers[rr++ % THREADS] as Worker;
+        if (size > 1) w.postMessage([n, 2, range(i, size)]);
+        else if (kind === "cpu") w.postMessage([n, 1, iters]);
+        else w.postMessage([n, 0, i]);
+      }),
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function rawPiscina(kind: Kind, size: number, iters: number): Contender {
+  const pool = new Piscina({
+    filename: workUrl,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+    execArgv,
+  });
+  return {
+    name: size > 1 ? `raw piscina, batches of ${size}` : "raw piscina (defaults)",
+    size,
+    send:
+      size > 1
+        ? (i) => pool.run(range(i, size), { name: "rawTrivialBatch" })
+        : kind === "cpu"
+          ? () => pool.run(iters, { name: "rawCpu" })
+          : (i) => pool.run(i, { name: "rawTrivial" }),
+    close: () => pool.destroy(),
+  };
+}
+
+function dispatcher(kind: Kind, size: number, iters: number): Contender {
+  const d = createThreadDispatcher({
+    threads: { min: THREADS, max: THREADS, execArgv: tsxHooks },
+    channelOp: () => Promise.resolve(true),
+  });
+  const ref = { url: workUrl, exportName: kind };
+  const worker = { name: kind, kind: "command", dispatch: "thread", in: `${kind}/in` } as const;
+  const signal = new AbortController().signal;
+  const headers = {};
+  let ids = 0;
+  // What a worker loop hands over for each message.
+  const task = (body: number): ThreadTask => ({
+    worker,
+    ref,
+    body,
+    headers,
+    messageId: String(++ids),
+    signal,
+  });
+  return {
+    name: size > 1 ? `thread dispatcher runBatch(${size})` : "thread dispatcher run() (defaults)",
+    size,
+    send:
+      size > 1
+        ? (i) => d.runBatch(range(i, size).map(task))
+        : kind === "cpu"
+          ? () => d.run(task(iters))
+          : (i) => d.run(task(i)),
+    close: () => d.close(),
+  };
+}
+
+interface Row {
+  readonly work: string;
+  readonly contender: string;
+  readonly rate: number;
+  readonly baseline: number;
+}
+
+/** Runs `total` messages through each contender, interleaved in rounds; one row each. */
+async function compare(work: string, total: number, contenders: Contender[]): Promise<Row[]> {
+  const warm = Math.min(total, 2000);
+  for (const c of contenders) await drive(c, warm); // threads started, modules compiled
+  const elapsed = contenders.map(() => 0);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, c] of contenders.entries()) {
+      elapsed[k] = (elapsed[k] as number) + (await drive(c, total / ROUNDS));
+    }
+  }
+  for (const c of contenders) await c.close();
+  const rates = elapsed.map((ms) => total / (ms / 1000));
+  const baseline = rates[0] as number;
+  return contenders.map((c, k) => ({
+    work,
+    contender: c.name,
+    rate: rates[k] as number,
+    baseline,
+  }));
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = [
+    "| work | contender | msgs/s | vs raw piscina (defaults) |",
+    "| --- | --- | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const rate = Math.round(r.rate).toLocaleString("en-US");
+    lines.push(`| ${r.work} | ${r.contender} | ${rate} | ${(r.rate / r.baseline).toFixed(2)}x |`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Runs the thread benchmark and prints a markdown table (`WORKERS_BENCH_ONLY=trivial|cpu`
+ * runs one half).
+ */
+export async function run(): Promise<void> {
+  const iters = calibrate();
+  const only = process.env.WORKERS_BENCH_ONLY;
+  const rows: Row[] = [];
+  if (only !== "cpu") {
+    rows.push(
+      ...(await compare(`${TRIVIAL / 1000}k trivial`, TRIVIAL, [
+        rawPiscina("trivial", 1, iters),
+        rawWorkerThreads("trivial", 1, iters),
+        dispatcher("trivial", 1, iters),
+        rawPiscina("trivial", BATCH, iters),
+        rawWorkerThreads("trivial", BATCH, iters),
+        dispatcher("trivial", BATCH, iters),
+      ])),
+    );
+  }
+  if (only !== "trivial") {
+    rows.push(
+      ...(await compare(`${CPU / 1000}k CPU ~1 ms`, CPU, [
+        rawPiscina("cpu", 1, iters),
+        rawWorkerThreads("cpu", 1, iters),
+        dispatcher("cpu", 1, iters),
+      ])),
+    );
+  }
+  console.log(`\nthread dispatch: ${THREADS} threads, up to ${IN_FLIGHT} in flight\n`);
+  console.log(table(rows));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await run();
