@@ -44,3 +44,24 @@ describe("options", () => {
     ).resolves.toBe(5);
   });
 });
+
+describe("composition", () => {
+  it("keeps working when spread into another object (its methods do not depend on this)", async () => {
+    const otel = otelObservability();
+    const seen: string[] = [];
+    const wrapped = {
+      ...otel,
+      emit: (event: { type: string }) => {
+        otel.emit(event);
+        seen.push(event.type);
+      },
+    };
+    wrapped.inject({}, { channel: "c" });
+    wrapped.emit({ type: "workers.start" });
+    await expect(
+      wrapped.around({ workerId: "w", channel: "c", dispatch: "go" }, {}, async () => 1),
+    ).resolves.toBe(1);
+    wrapped.attach({ stats: () => ({ channels: {} }) });
+    expect(seen).toEqual(["workers.start"]);
+  });
+});
