@@ -160,7 +160,7 @@ class ThreadPool implements ThreadDispatcher {
       maxThreads: o.max,
       idleTimeout: o.idleTimeoutMs,
       concurrentTasksPerWorker: o.concurrentTasksPerThread,
-      atomics: (process.env.XATOM ?? "async") as "async",
+      atomics: "async",
       recordTiming: false,
       workerData: data,
       ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
