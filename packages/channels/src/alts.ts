@@ -103,16 +103,16 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
     counts.set(ch, c);
   }
   return new Promise<AltOutcome>((resolve, reject) => {
-    const alt = new AltState(resolve, reject);
+    const alt = new AltState(resolve);
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
       const ch = chans[i]!;
       const op = ops[i]!;
       const isPut = Array.isArray(op);
       const w = new Waiter(ALT, isPut ? op[1] : undefined);
-      w.alt = alt;
-      w.channel = ch;
+      w.target = alt;
       alt.waiters.push(w);
+      alt.channels.push(ch);
       if (isPut) ch.putters.push(w);
       else ch.takers.push(w);
     }

@@ -1,6 +1,13 @@
 import { InvalidBufferError, PendingLimitError, UndefinedValueError } from "./errors.js";
 import { hostQueueMicrotask } from "./internal/host.js";
-import { CALLBACK, ITERATOR, PROMISE, Waiter, WaiterQueue } from "./internal/waiter.js";
+import {
+  CALLBACK,
+  ITERATOR,
+  PROMISE,
+  Waiter,
+  WaiterQueue,
+  waiterPromise,
+} from "./internal/waiter.js";
 import type { BufferType, Channel, ChanOptions, DropReason, OperationOptions } from "./types.js";
 
 /** Pending puts (and, separately, pending takes) allowed per channel, as in core.async. */
@@ -96,12 +103,8 @@ export class Chan<T> implements Channel<T> {
     if (this.accept(value)) return TRUE;
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const w = new Waiter(PROMISE, value);
-    const p = new Promise<boolean>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    const p = waiterPromise<boolean>(w, signal);
     this.putters.push(w);
-    if (signal !== undefined) w.listen(signal);
     return p;
   }
 
@@ -117,7 +120,7 @@ export class Chan<T> implements Channel<T> {
     }
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const w = new Waiter(CALLBACK, value);
-    w.callback = callback;
+    w.target = callback;
     this.putters.push(w);
     return true;
   }
@@ -163,12 +166,8 @@ export class Chan<T> implements Channel<T> {
     if (this.isClosed) return NOTHING;
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
     const w = new Waiter(PROMISE, undefined);
-    const promise = new Promise<T | undefined>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    const promise = waiterPromise<T | undefined>(w, signal);
     this.takers.push(w);
-    if (signal !== undefined) w.listen(signal);
     return promise;
   }
 
@@ -209,10 +208,7 @@ export class Chan<T> implements Channel<T> {
     if (this.isClosed) return DONE;
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
     const w = new Waiter(ITERATOR, undefined);
-    const promise = new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    const promise = waiterPromise<IteratorResult<T, undefined>>(w, undefined);
     this.takers.push(w);
     return promise;
   }

@@ -1,11 +1,11 @@
 import type { AbortSignalLike } from "../types.js";
 import { hostQueueMicrotask } from "./host.js";
 
-/** How a waiter reports its outcome. */
+/** Resolves a promise with the outcome (a `put`/`take`). */
 export const PROMISE = 0;
 /** Resolves an `IteratorResult` instead of the bare value (a `for await` step). */
 export const ITERATOR = 1;
-/** Calls `callback` in a microtask (a `putAsync` parked put). */
+/** Calls the callback in a microtask (a `putAsync` parked put). */
 export const CALLBACK = 2;
 /** One operation of an `alts`; the outcome commits the whole alt. */
 export const ALT = 3;
@@ -19,14 +19,14 @@ export interface AltOutcome {
 /** The shared state of one `alts` call: exactly one of its waiters commits. */
 export class AltState {
   readonly waiters: Waiter[] = [];
-  resolve: (outcome: AltOutcome) => void;
-  reject: (reason: unknown) => void;
+  /** The channel of each waiter, by index. */
+  readonly channels: unknown[] = [];
+  readonly resolve: (outcome: AltOutcome) => void;
   signal: AbortSignalLike | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
 
-  constructor(resolve: (outcome: AltOutcome) => void, reject: (reason: unknown) => void) {
+  constructor(resolve: (outcome: AltOutcome) => void) {
     this.resolve = resolve;
-    this.reject = reject;
   }
 
   /** Unlinks every waiter still queued on a channel; none of them may ever fire. */
@@ -39,9 +39,20 @@ export class AltState {
     if (this.signal !== undefined) this.signal.removeEventListener("abort", this.onAbort!);
   }
 
-  commit(channel: unknown, result: unknown): void {
+  commit(w: Waiter, result: unknown): void {
     this.cancel();
-    this.resolve({ value: result, channel });
+    this.resolve({ value: result, channel: this.channels[this.waiters.indexOf(w)] });
+  }
+}
+
+/** The abort wiring of a parked operation that was given a signal. */
+class AbortHook {
+  readonly signal: AbortSignalLike;
+  readonly listener: () => void;
+
+  constructor(signal: AbortSignalLike, listener: () => void) {
+    this.signal = signal;
+    this.listener = listener;
   }
 }
 
@@ -59,13 +70,9 @@ export class Waiter {
   /** For a put: the value offered. */
   value: unknown;
   kind: number;
-  resolve: ((value: any) => void) | undefined = undefined;
-  reject: ((reason: unknown) => void) | undefined = undefined;
-  callback: ((accepted: boolean) => void) | undefined = undefined;
-  alt: AltState | undefined = undefined;
-  channel: unknown = undefined;
-  signal: AbortSignalLike | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
+  /** PROMISE, ITERATOR: the resolve function; CALLBACK: the callback or undefined; ALT: the alt. */
+  target: any = undefined;
+  abort: AbortHook | undefined = undefined;
 
   constructor(kind: number, value: unknown) {
     this.kind = kind;
@@ -79,36 +86,49 @@ export class Waiter {
   complete(result: unknown): void {
     switch (this.kind) {
       case PROMISE:
-        if (this.signal !== undefined) this.unlisten();
-        this.resolve!(result);
+        if (this.abort !== undefined) this.unlisten();
+        this.target(result);
         return;
       case ITERATOR:
-        this.resolve!(result === undefined ? DONE : { value: result, done: false });
+        this.target(result === undefined ? DONE : { value: result, done: false });
         return;
       case CALLBACK: {
-        const cb = this.callback;
+        const cb = this.target as ((accepted: boolean) => void) | undefined;
         if (cb !== undefined) hostQueueMicrotask(() => cb(result as boolean));
         return;
       }
       default:
-        this.alt!.commit(this.channel, result);
+        (this.target as AltState).commit(this, result);
     }
   }
 
-  /** Registers the abort listener of a parked promise operation. */
-  listen(signal: AbortSignalLike): void {
-    this.signal = signal;
-    this.onAbort = () => {
-      if (this.queue !== undefined) this.queue.remove(this);
-      this.reject!(signal.reason);
-    };
-    signal.addEventListener("abort", this.onAbort, { once: true });
-  }
-
   private unlisten(): void {
-    this.signal!.removeEventListener("abort", this.onAbort!);
-    this.signal = undefined;
+    const hook = this.abort!;
+    hook.signal.removeEventListener("abort", hook.listener);
+    this.abort = undefined;
   }
+}
+
+/**
+ * Creates the promise a parked waiter settles, and wires `signal` (if any) to unlink the
+ * waiter and reject with the signal's reason.
+ */
+export function waiterPromise<R>(w: Waiter, signal: AbortSignalLike | undefined): Promise<R> {
+  if (signal === undefined) {
+    return new Promise<R>((resolve) => {
+      w.target = resolve;
+    });
+  }
+  return new Promise<R>((resolve, reject) => {
+    w.target = resolve;
+    const listener = () => {
+      if (w.queue !== undefined) w.queue.remove(w);
+      w.abort = undefined;
+      reject(signal.reason);
+    };
+    w.abort = new AbortHook(signal, listener);
+    signal.addEventListener("abort", listener, { once: true });
+  });
 }
 
 /** FIFO of live waiters. */
