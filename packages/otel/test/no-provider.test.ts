@@ -10,7 +10,7 @@ vi.mock("../../runtime/src/internal/thread-loader.js", async () => {
   return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
 });
 
-describe("with no OpenTelemetry SDK registered", () => {
+describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
   it("runs a go -> thread -> go pipeline through the runtime unchanged", async () => {
     const results: unknown[] = [];
     const errors: unknown[] = [];

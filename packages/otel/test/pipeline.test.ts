@@ -67,7 +67,7 @@ afterEach(async () => {
   system = undefined;
   threadSpans?.close();
   threadSpans = undefined;
-});
+}, 30_000);
 
 type Ctx = { channels: Record<string, { put(v: unknown): Promise<boolean> }> };
 
@@ -129,7 +129,8 @@ async function startPipeline(events: WorkersEvent[] = []) {
 
 const byName = (name: string): ReadableSpan => sdk.span(name);
 
-describe("a 3-stage pipeline with a thread stage", () => {
+// Threads start with the tsx loader: generous limits for a busy machine.
+describe("a 3-stage pipeline with a thread stage", { timeout: 30_000 }, () => {
   it("is one trace: HTTP span -> send -> process -> put -> send -> process (thread) -> put -> send -> process", async () => {
     threadSpans = new ThreadSpans();
     const { system: s, done } = await startPipeline();
@@ -285,7 +286,7 @@ describe("a 3-stage pipeline with a thread stage", () => {
   });
 });
 
-describe("drops through the runtime", () => {
+describe("drops through the runtime", { timeout: 30_000 }, () => {
   it("hangs a drop span with the reason under the lost message's send span, and counts it", async () => {
     sdk = testSdk();
     const obs = otelObservability({
