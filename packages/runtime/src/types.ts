@@ -24,7 +24,12 @@ export interface Envelope<T = unknown> {
   readonly body: T;
   /** Written by `inject` at the producer (trace context). */
   readonly headers: Readonly<Headers>;
-  /** When the message was put (epoch ms, fractional). */
+  /**
+   * When the message was put: epoch ms with sub-millisecond precision
+   * (`performance.timeOrigin + performance.now()`). Stamped when the system is instrumented
+   * (its observability component has `inject` or `around`); 0 otherwise, so that an
+   * uninstrumented hot path reads no clock.
+   */
   readonly enqueuedAt: number;
 }
 

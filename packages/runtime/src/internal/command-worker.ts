@@ -48,6 +48,7 @@ export class CommandWorker extends WorkerRunner {
     this.channel = channel;
     this.concurrency = def.concurrency;
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
+    this.onRelease = this.releaseSlot;
   }
 
   start(): void {
@@ -79,6 +80,7 @@ export class CommandWorker extends WorkerRunner {
         this.waiting = true;
         this.rt.progress();
         value = await next;
+        this.chained = -1;
         this.waiting = false;
         burst = 0;
         if (value === undefined) return;
@@ -90,18 +92,21 @@ export class CommandWorker extends WorkerRunner {
       const pending = this.batchSize > 1 ? this.runBatch(value) : this.runOne(value);
       if (pending !== undefined) {
         this.active++;
-        void pending.then(this.releaseSlot);
+        // A batch is released when all its messages are; a single message by `onRelease`.
+        if (this.batchSize > 1) void pending.then(this.releaseSlot);
         // Woken by a finished message or by `halt()` (a message stop gave up on never settles).
         if (this.active >= this.concurrency) {
           await new Promise<void>((resolve) => {
             this.wakeSlot = resolve;
           });
         }
+        this.chained = -1;
         burst = 0;
       }
       if (++burst >= YIELD_EVERY) {
         burst = 0;
         await yieldToMacrotasks();
+        this.chained = -1;
       }
     }
   }

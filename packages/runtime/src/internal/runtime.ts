@@ -294,27 +294,35 @@ export class Runtime implements WorkersSystem<any> {
     return this.definition.channels[target.inChannel!]?.putMode ?? "async";
   }
 
+  /**
+   * The envelope of a `command` / `request`. `enqueuedAt` is stamped when the system is
+   * instrumented (an `inject` or `around` hook reads it); otherwise it is 0 and the hot path
+   * reads no clock.
+   */
   private envelope(channel: string, msg: unknown): MessageEnvelope {
     const inject = this.obs.inject;
-    let headers: Readonly<Headers> = EMPTY_HEADERS;
-    if (inject !== undefined) {
-      const h: Headers = {};
-      inject(h, { channel });
-      headers = h;
+    if (inject === undefined) {
+      return new MessageEnvelope(
+        msg,
+        EMPTY_HEADERS,
+        this.obs.around === undefined ? 0 : epochNow(),
+      );
     }
+    const headers: Headers = {};
+    inject(headers, { channel });
     return new MessageEnvelope(msg, headers, epochNow());
   }
 
-  /** A value put by the runtime on behalf of a worker: `inject`, and an envelope for input channels. */
+  /**
+   * A value put by the runtime on behalf of a worker. With an `inject` hook: `inject`, and an
+   * envelope carrying the headers when the channel is a worker's input. Without one the value
+   * goes as it is (an input channel processes raw values with empty headers): no allocation.
+   */
   wrap(channel: string, value: unknown, workerId: string | undefined): unknown {
-    if (value === undefined) return value;
     const inject = this.obs.inject;
-    let headers: Readonly<Headers> = EMPTY_HEADERS;
-    if (inject !== undefined) {
-      const h: Headers = {};
-      inject(h, workerId === undefined ? { channel } : { channel, workerId });
-      headers = h;
-    }
+    if (inject === undefined || value === undefined) return value;
+    const headers: Headers = {};
+    inject(headers, workerId === undefined ? { channel } : { channel, workerId });
     return this.inputOwner.has(channel) ? new MessageEnvelope(value, headers, epochNow()) : value;
   }
 

@@ -33,6 +33,8 @@ class GoContext implements WorkerContext {
 /** One message being processed asynchronously. `done` once its outcome is accounted for. */
 export class Job {
   done = false;
+  /** Part of a thread batch (the loop counts the batch, not its jobs). */
+  batched = false;
   startedAt = 0;
   controller: AbortController | undefined = undefined;
   /** Settles (never rejects) once the processing settled; what `stop` waits for. */
@@ -43,6 +45,9 @@ export class Job {
     readonly body: unknown,
   ) {}
 }
+
+/** One synchronous message in this many is timed when it does not follow another directly. */
+const LATENCY_SAMPLE = 8;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -69,6 +74,14 @@ export abstract class WorkerRunner {
   readonly latency: Histogram = new Histogram();
   /** Messages processing asynchronously. */
   readonly jobs: Set<Job> = new Set();
+  /**
+   * The clock reading at the end of the previous message when it completed synchronously and
+   * nothing was awaited since; -1 otherwise. Loops reset it after every await.
+   */
+  chained = -1;
+  private sampleTick = 0;
+  /** Called when an asynchronously processed message (not a batch's) is accounted for. */
+  protected onRelease: (() => void) | undefined = undefined;
   private readonly fast: boolean;
 
   constructor(
@@ -103,20 +116,27 @@ export abstract class WorkerRunner {
       env === undefined ? EMPTY_HEADERS : env.headers,
       env?.abort === undefined ? this.rt.stopSignal : env.abort.signal,
     );
-    const startedAt = performance.now();
+    // Latency of synchronous completions: back-to-back messages share a clock reading (the end
+    // of one is the start of the next); after an await, one message in LATENCY_SAMPLE is timed.
+    // Asynchronous completions are always timed.
+    let startedAt = this.chained;
+    if (startedAt < 0) {
+      startedAt = ++this.sampleTick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
+    }
     let result: unknown;
     try {
       result = fn(ctx, body);
     } catch (error) {
-      this.failed(env, body, error, startedAt);
+      this.chained = this.failed(env, body, error, startedAt);
       return undefined;
     }
     if (!isThenable(result)) {
-      this.succeeded(env, body, result, startedAt);
+      this.chained = this.succeeded(env, body, result, startedAt);
       return undefined;
     }
+    this.chained = -1;
     const job = new Job(env, body);
-    job.startedAt = startedAt;
+    job.startedAt = startedAt < 0 ? performance.now() : startedAt;
     this.track(job);
     const settled = Promise.resolve(result).then(
       (value) => this.finish(job, true, value),
@@ -143,6 +163,7 @@ export abstract class WorkerRunner {
   private release(job: Job): void {
     this.inFlight--;
     this.jobs.delete(job);
+    if (!job.batched) this.onRelease?.();
     this.rt.progress();
   }
 
@@ -284,6 +305,7 @@ export abstract class WorkerRunner {
     for (let i = 0; i < n; i++) {
       const item = items[i]!;
       const job = new Job(item.env, item.body);
+      job.batched = true;
       this.track(job);
       const run = (): Promise<unknown> => {
         job.startedAt = performance.now();
@@ -333,18 +355,22 @@ export abstract class WorkerRunner {
       : { workerId: this.name, channel: this.inChannel, dispatch, messageId };
   }
 
+  /** Accounts for a success; returns the clock reading at the end (latency includes the output offer). */
   private succeeded(
     env: MessageEnvelope | undefined,
     _body: unknown,
     value: unknown,
     startedAt: number,
-  ): void {
+  ): number {
     this.processed++;
-    this.latency.record(performance.now() - startedAt);
     if (this.outputChan !== undefined && value !== undefined) {
       this.rt.deliver(this.outputChan, value, this.name, "output-drop");
     }
     env?.reply?.resolve(value);
+    if (startedAt < 0) return -1;
+    const end = performance.now();
+    this.latency.record(end - startedAt);
+    return end;
   }
 
   private failed(
@@ -352,10 +378,13 @@ export abstract class WorkerRunner {
     body: unknown,
     error: unknown,
     startedAt: number,
-  ): void {
+  ): number {
     this.errors++;
-    this.latency.record(performance.now() - startedAt);
     this.rt.reportError(this, body, error);
     env?.reply?.reject(error);
+    if (startedAt < 0) return -1;
+    const end = performance.now();
+    this.latency.record(end - startedAt);
+    return end;
   }
 }

@@ -1,0 +1,312 @@
+// Go dispatch throughput: N trivial commands through one worker (command -> process -> output)
+// and through a 3-stage pipeline, beside the same workload on hand-written @workers/channels
+// loops in the same process, fastq (callback and promise APIs) and p-queue; and request
+// latency beside a raw channel round trip. Contenders run interleaved in rounds (A B C A B C
+// ...), so a busy machine slows them alike; the best round is reported.
+import { type Channel, chan } from "@workers/channels";
+import fastq from "fastq";
+import PQueue from "p-queue";
+import { startWorkers, type WorkersSystem } from "../src/index.js";
+
+const N = Number(process.env.BENCH_N ?? 1_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BUFFER = 1024;
+
+interface Row {
+  name: string;
+  group: string;
+  best: number; // ms
+  note: string;
+}
+
+const realSetImmediate = globalThis.setImmediate;
+
+// ---- raw channel loops (the baseline) ----
+
+/** The runtime's loop shape by hand: drain with poll(), await take() only when empty. */
+async function rawLoop(
+  input: Channel<number>,
+  fn: (n: number) => number,
+  out: Channel<number> | undefined,
+  drops: { n: number },
+): Promise<void> {
+  let burst = 0;
+  for (;;) {
+    let v = input.poll();
+    if (v === undefined) {
+      v = await input.take();
+      if (v === undefined) return;
+      burst = 0;
+    }
+    const r = fn(v);
+    if (out !== undefined && !out.offer(r)) drops.n++;
+    if (++burst >= 1024) {
+      burst = 0;
+      await new Promise((resolve) => realSetImmediate(resolve));
+    }
+  }
+}
+
+async function sinkLoop(ch: Channel<unknown>): Promise<number> {
+  let count = 0;
+  for (;;) {
+    let v = ch.poll();
+    if (v === undefined) {
+      v = await ch.take();
+      if (v === undefined) return count;
+    }
+    count++;
+  }
+}
+
+const inc = (n: number): number => n + 1;
+
+async function rawPipeline(stages: number): Promise<{ ms: number; note: string }> {
+  const chans = Array.from({ length: stages + 1 }, () => chan<number>(BUFFER));
+  const drops = { n: 0 };
+  const loops = Array.from({ length: stages }, (_, i) =>
+    rawLoop(chans[i]!, inc, chans[i + 1], drops),
+  );
+  const sink = sinkLoop(chans[stages]!);
+  const t0 = performance.now();
+  const first = chans[0]!;
+  for (let i = 0; i < N; i++) await first.put(i);
+  // Close stage by stage once each has drained (as the runtime's stop does).
+  for (let i = 0; i < stages; i++) {
+    chans[i]!.close();
+    await loops[i];
+  }
+  chans[stages]!.close();
+  const received = await sink;
+  return { ms: performance.now() - t0, note: `${received} out, ${drops.n} dropped` };
+}
+
+async function runtimePipeline(
+  stages: number,
+  concurrency: number,
+  async: boolean,
+): Promise<{ ms: number; note: string }> {
+  const channels: Record<string, { buffer: number; putMode: "block" }> = {};
+  const workers: Record<string, unknown> = {};
+  for (let i = 0; i <= stages; i++) channels[`c${i}`] = { buffer: BUFFER, putMode: "block" };
+  for (let i = 0; i < stages; i++) {
+    workers[`w${i}`] = {
+      kind: "command",
+      in: `c${i}`,
+      outputChan: `c${i + 1}`,
+      expose: i === 0,
+      concurrency,
+      workerFn: async ? async (_c: unknown, n: number) => n + 1 : (_c: unknown, n: number) => n + 1,
+    };
+  }
+  const system: WorkersSystem<any> = await startWorkers({ channels, workers } as never);
+  const sink = sinkLoop(system.channels[`c${stages}`]!);
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) await system.command("w0", i);
+  await system.stop();
+  const received = await sink;
+  const ms = performance.now() - t0;
+  const drops = Object.values(system.stats().drops).reduce((a, b) => a + b, 0);
+  return { ms, note: `${received} out, ${drops} dropped` };
+}
+
+// ---- other queues, concurrency 4 (and p-queue 1) ----
+
+async function bareLoops(concurrency: number): Promise<{ ms: number; note: string }> {
+  const fn = async (n: number) => n + 1;
+  let next = 0;
+  let done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < N) {
+        await fn(next++);
+        done++;
+      }
+    }),
+  );
+  return { ms: performance.now() - t0, note: `${done} done` };
+}
+
+function fastqCallback(concurrency: number): Promise<{ ms: number; note: string }> {
+  return new Promise((resolve) => {
+    let done = 0;
+    const t0 = performance.now();
+    const q = fastq(
+      (n: number, cb: (err: Error | null, r: number) => void) => cb(null, n + 1),
+      concurrency,
+    );
+    const finished = (): void => {
+      if (++done === N) resolve({ ms: performance.now() - t0, note: `${done} done` });
+    };
+    for (let i = 0; i < N; i++) q.push(i, finished);
+  });
+}
+
+async function fastqPromise(concurrency: number): Promise<{ ms: number; note: string }> {
+  const q = fastq.promise(async (n: number) => n + 1, concurrency);
+  const t0 = performance.now();
+  const all: Promise<number>[] = new Array(N);
+  for (let i = 0; i < N; i++) all[i] = q.push(i);
+  await Promise.all(all);
+  return { ms: performance.now() - t0, note: `${all.length} done` };
+}
+
+async function pQueue(concurrency: number): Promise<{ ms: number; note: string }> {
+  const q = new PQueue({ concurrency });
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) void q.add(async () => i + 1);
+  await q.onIdle();
+  return { ms: performance.now() - t0, note: `${N} done` };
+}
+
+// ---- request latency ----
+
+function percentile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function rawRoundTrip(): Promise<{ ms: number; note: string }> {
+  const ch = chan<{ n: number; resolve: (v: number) => void }>(BUFFER);
+  const loop = (async () => {
+    for (;;) {
+      let job = ch.poll();
+      if (job === undefined) {
+        job = await ch.take();
+        if (job === undefined) return;
+      }
+      job.resolve(job.n + 1);
+    }
+  })();
+  const times = new Float64Array(REQUESTS);
+  const t0 = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    const s = performance.now();
+    await new Promise<number>((resolve) => {
+      void ch.put({ n: i, resolve });
+    });
+    times[i] = performance.now() - s;
+  }
+  const ms = performance.now() - t0;
+  ch.close();
+  await loop;
+  times.sort();
+  return { ms, note: latencyNote(times) };
+}
+
+async function runtimeRequests(): Promise<{ ms: number; note: string }> {
+  const system = await startWorkers({
+    channels: { in: { buffer: BUFFER } },
+    workers: {
+      w: { kind: "command", in: "in", expose: true, workerFn: (_c: unknown, n: number) => n + 1 },
+    },
+  });
+  const times = new Float64Array(REQUESTS);
+  const t0 = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    const s = performance.now();
+    await system.request("w", i);
+    times[i] = performance.now() - s;
+  }
+  const ms = performance.now() - t0;
+  await system.stop();
+  times.sort();
+  return { ms, note: latencyNote(times) };
+}
+
+function latencyNote(sorted: Float64Array): string {
+  const us = (ms: number) => `${(ms * 1000).toFixed(1)} us`;
+  return `p50 ${us(percentile(sorted, 0.5))}, p99 ${us(percentile(sorted, 0.99))}`;
+}
+
+// ---- driver ----
+
+interface Contender {
+  group: string;
+  name: string;
+  count: number;
+  run(): Promise<{ ms: number; note: string }>;
+  /** Only once: too slow or memory-hungry to repeat. */
+  once?: boolean;
+}
+
+const ALL: Contender[] = [
+  { group: "1 worker", name: "raw channel loop", count: N, run: () => rawPipeline(1) },
+  {
+    group: "1 worker",
+    name: "runtime go, concurrency 1",
+    count: N,
+    run: () => runtimePipeline(1, 1, false),
+  },
+  {
+    group: "1 worker",
+    name: "runtime go, concurrency 4, async fn",
+    count: N,
+    run: () => runtimePipeline(1, 4, true),
+  },
+  { group: "3 stages", name: "raw channel loops", count: N, run: () => rawPipeline(3) },
+  {
+    group: "3 stages",
+    name: "runtime go, concurrency 1",
+    count: N,
+    run: () => runtimePipeline(3, 1, false),
+  },
+  { group: "concurrency 4", name: "4 bare async loops", count: N, run: () => bareLoops(4) },
+  { group: "concurrency 4", name: "fastq (callback)", count: N, run: () => fastqCallback(4) },
+  {
+    group: "concurrency 4",
+    name: "fastq.promise",
+    count: N,
+    run: () => fastqPromise(4),
+    once: true,
+  },
+  { group: "concurrency 4", name: "p-queue", count: N, run: () => pQueue(4), once: true },
+  { group: "concurrency 1", name: "p-queue", count: N, run: () => pQueue(1), once: true },
+  { group: "request latency", name: "raw channel round trip", count: REQUESTS, run: rawRoundTrip },
+  { group: "request latency", name: "runtime request", count: REQUESTS, run: runtimeRequests },
+];
+
+// BENCH_ONLY=raw,runtime keeps the contenders whose name contains one of the words.
+const only = process.env.BENCH_ONLY?.split(",");
+const contenders =
+  only === undefined ? ALL : ALL.filter((c) => only.some((w) => c.name.includes(w)));
+
+function fmtRate(count: number, ms: number): string {
+  const perSec = (count / ms) * 1000;
+  return perSec >= 1e6 ? `${(perSec / 1e6).toFixed(2)}M/s` : `${(perSec / 1e3).toFixed(0)}k/s`;
+}
+
+export async function run(): Promise<void> {
+  console.log(
+    `\n## go dispatch (${N.toLocaleString("en")} messages, ${REQUESTS.toLocaleString("en")} requests, best of ${ROUNDS} rounds)\n`,
+  );
+  const best = new Map<Contender, { ms: number; note: string }>();
+  const peak = new Map<Contender, number>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of contenders) {
+      if (c.once && round > 0) continue;
+      globalThis.gc?.();
+      const result = await c.run();
+      const prev = best.get(c);
+      if (prev === undefined || result.ms < prev.ms) best.set(c, result);
+      peak.set(c, Math.max(peak.get(c) ?? 0, process.memoryUsage().rss));
+    }
+  }
+  const baseline = new Map<string, number>();
+  const rows: string[] = [];
+  rows.push("| workload | contender | time | throughput | vs first in group | RSS after | notes |");
+  rows.push("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+  for (const c of contenders) {
+    const r = best.get(c)!;
+    if (!baseline.has(c.group)) baseline.set(c.group, r.ms);
+    const ratio = r.ms / baseline.get(c.group)!;
+    rows.push(
+      `| ${c.group} | ${c.name} | ${r.ms.toFixed(0)} ms | ${fmtRate(c.count, r.ms)} | ${ratio.toFixed(2)}x | ${(peak.get(c)! / 2 ** 20).toFixed(0)} MB | ${r.note} |`,
+    );
+  }
+  console.log(rows.join("\n"));
+  console.log(
+    `\npeak RSS of the process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
+}
