@@ -225,7 +225,7 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** p50/p95/p99/max in milliseconds (from a bounded log-linear histogram, within ~4%). */
+/** p50/p95/p99/max in milliseconds (from a bounded log-linear histogram, buckets at most ~3% wide). */
 export interface LatencySummary {
   readonly p50: number;
   readonly p95: number;

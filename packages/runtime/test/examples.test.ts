@@ -1,0 +1,90 @@
+// The seed's Quickstart and its three examples, and every example of the README, run as tests.
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+
+function quiet(): () => void {
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  return () => log.mockRestore();
+}
+
+describe("seed examples", () => {
+  it("Quickstart: a command is accepted and processed", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const { main } = await import("../examples/quickstart.js");
+    await expect(main()).resolves.toBe(true);
+    expect(log).toHaveBeenCalledWith("cmd", { cmd: "ping" });
+    log.mockRestore();
+  });
+
+  it("1) exposed command with replies", async () => {
+    const { main } = await import("../examples/reply.js");
+    await expect(main()).resolves.toEqual({ url: "https://example.com/a.png", bytes: 25 * 1024 });
+  });
+
+  it("2) output channel consumer", async () => {
+    const restore = quiet();
+    const { main } = await import("../examples/output-consumer.js");
+    await expect(main()).resolves.toEqual([{ stored: 1 }, { stored: 2 }, { stored: 3 }]);
+    restore();
+  });
+
+  it("3) error channel consumer", async () => {
+    const restore = quiet();
+    const { main } = await import("../examples/error-consumer.js");
+    await expect(main()).resolves.toEqual([
+      {
+        type: "workers.error",
+        workerId: "commands",
+        workerKind: "command",
+        channel: "commands/in",
+        message: "unknown command reboot",
+        msg: { cmd: "reboot" },
+        failChan: "workers/errors",
+        at: expect.any(Number),
+      },
+    ]);
+    restore();
+  });
+});
+
+describe("README examples", () => {
+  it("observability: logger routing and stats", async () => {
+    const { main } = await import("../examples/observability.js");
+    const { warnings, stats } = await main();
+    expect(warnings.map((w) => (w.type === "workers.drop" ? w.reason : w.type))).toEqual([
+      "input-drop",
+      "output-drop",
+    ]);
+    expect(stats.workers.jobs).toMatchObject({ processed: 2 });
+    expect(stats.drops).toEqual({ "jobs/in": 1, "jobs/out": 1 });
+  });
+
+  it("ticker", async () => {
+    vi.useFakeTimers();
+    try {
+      const { main } = await import("../examples/ticker.js");
+      const ticks = main();
+      await vi.advanceTimersByTimeAsync(20);
+      await expect(ticks).resolves.toEqual([0, 1, 2]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("lifecycle component", async () => {
+    const { main } = await import("../examples/lifecycle.js");
+    await expect(main()).resolves.toBe("ok ping");
+  });
+
+  it("every ts block of the README is one of these example files, verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThanOrEqual(7);
+    for (const [, file, code] of blocks) {
+      const source = readFileSync(new URL(`../examples/${file}`, import.meta.url), "utf8");
+      expect(code, file).toBe(source);
+    }
+    const fenced = [...readme.matchAll(/```ts\n/g)].length;
+    expect(fenced).toBe(blocks.length);
+  });
+});
