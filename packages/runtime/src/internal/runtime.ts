@@ -70,9 +70,10 @@ class PendingRequest implements Reply {
 }
 
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
+  // Any thrown value, even one whose every access throws, must not break the worker loop.
   try {
+    if (error instanceof Error) return String(error.message);
+    if (typeof error === "string") return error;
     return String(error);
   } catch {
     return "Unknown error";

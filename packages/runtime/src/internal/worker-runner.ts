@@ -50,11 +50,14 @@ export class Job {
 const LATENCY_SAMPLE = 8;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === "function";
+  } catch {
+    // Reading `then` threw (a hostile proxy, a throwing getter): treated as a thenable, so
+    // `Promise.resolve` turns the same throw into a rejection and the message fails.
+    return true;
+  }
 }
 
 export abstract class WorkerRunner {
