@@ -1,8 +1,6 @@
 import {
-  type BatchObservableResult,
   type Context,
   context,
-  createContextKey,
   defaultTextMapGetter,
   defaultTextMapSetter,
   diag,
@@ -11,16 +9,18 @@ import {
   metrics,
   propagation,
   ROOT_CONTEXT,
-  type Span,
   SpanKind,
   SpanStatusCode,
   type TextMapPropagator,
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { OtelOptionsError } from "./errors.js";
-import { AttributeCache, type AttributeSet, errorType } from "./internal/attributes.js";
+import { AttributeCache, errorType } from "./internal/attributes.js";
+import { ChannelGauges } from "./internal/gauges.js";
 import { Instruments } from "./internal/instruments.js";
+import { validateOptions } from "./internal/options.js";
+import { PROCESSING_KEY, Processing } from "./internal/processing.js";
+import { describe, headersOf, withSpan } from "./internal/spans.js";
 import { W3CTraceContextFallback } from "./internal/w3c-propagator.js";
 import {
   ATTR_ERROR_TYPE,
@@ -42,91 +42,6 @@ import type {
 /** Instrumentation scope name of the tracer and meter. */
 export const INSTRUMENTATION_SCOPE = "@workers/otel";
 
-// Marks the context a processing runs in, so `inject` and `emit` can find their process span.
-const PROCESSING_KEY = createContextKey("@workers/otel processing");
-
-/** One processing in flight (state shared by `around`, `inject` and `emit`). */
-class Processing {
-  /** Set once the processing settled. */
-  done = false;
-  /**
-   * For `thread` dispatch the runtime calls `inject` once more inside `run`, so the headers sent
-   * to the thread carry this context: that call is a hop, not a new send.
-   */
-  hopPending: boolean;
-  /** Set when the processing failed (by rejection or a `workers.error` event). */
-  errorType: string | undefined = undefined;
-  ctx: Context = ROOT_CONTEXT;
-
-  constructor(
-    readonly span: Span,
-    readonly workerId: string,
-    readonly channel: string | undefined,
-    readonly attrs: AttributeSet,
-    readonly startedAt: number,
-    readonly thread: boolean,
-  ) {
-    this.hopPending = thread;
-  }
-}
-
-function validate(options: OtelObservabilityOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new OtelOptionsError("options", "an object", options);
-  }
-  const { tracerProvider, meterProvider, propagator, linkInsteadOfParent } = options;
-  if (tracerProvider !== undefined && typeof tracerProvider?.getTracer !== "function") {
-    throw new OtelOptionsError("tracerProvider", "a TracerProvider (getTracer)", tracerProvider);
-  }
-  if (meterProvider !== undefined && typeof meterProvider?.getMeter !== "function") {
-    throw new OtelOptionsError("meterProvider", "a MeterProvider (getMeter)", meterProvider);
-  }
-  if (
-    propagator !== undefined &&
-    (typeof propagator?.inject !== "function" || typeof propagator.extract !== "function")
-  ) {
-    throw new OtelOptionsError("propagator", "a TextMapPropagator (inject, extract)", propagator);
-  }
-  if (linkInsteadOfParent !== undefined && typeof linkInsteadOfParent !== "boolean") {
-    throw new OtelOptionsError("linkInsteadOfParent", "a boolean", linkInsteadOfParent);
-  }
-}
-
-/** A status message for any thrown value (some, like null-prototype objects, refuse `String()`). */
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
-  try {
-    return String(error);
-  } catch {
-    return Object.prototype.toString.call(error);
-  }
-}
-
-/**
- * `trace.setSpan(parent, span)`, except for the no-op tracer's pass-through span (it wraps the
- * parent's own span context): then the parent already says it all, and no context is copied.
- */
-function withSpan(parent: Context, span: Span): Context {
-  const sc = span.spanContext();
-  if (sc === trace.getSpanContext(parent) || (!span.isRecording() && !isSpanContextValid(sc))) {
-    return parent;
-  }
-  return trace.setSpan(parent, span);
-}
-
-function hasObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
-
-/** The envelope headers a dropped value carries, if any (the value itself or the message of an error event). */
-function headersOf(msg: unknown): Headers | undefined {
-  if (!hasObject(msg)) return undefined;
-  if (hasObject(msg.headers)) return msg.headers as Headers;
-  if (hasObject(msg.msg) && hasObject(msg.msg.headers)) return msg.msg.headers as Headers;
-  return undefined;
-}
-
 class Telemetry {
   readonly #tracer: Tracer;
   readonly #options: OtelObservabilityOptions;
@@ -138,12 +53,10 @@ class Telemetry {
   readonly #sentAt = new WeakMap<object, number>();
   /** Thread processings in flight, by worker: a parent for sends that lost their context. */
   readonly #threadInFlight = new Map<string, Set<Processing>>();
-  readonly #systems = new Set<ObservedSystem>();
+  readonly #gauges = new ChannelGauges();
   #lastSendChannel: string | undefined = undefined;
   #lastSendCtx: Context | undefined = undefined;
   #forgetScheduled = false;
-  /** Input channel -> worker that takes from it (`null`: several do). */
-  readonly #consumers = new Map<string, string | null>();
 
   constructor(options: OtelObservabilityOptions) {
     this.#options = options;
@@ -163,9 +76,10 @@ class Telemetry {
   get #metrics(): Instruments {
     if (this.#instruments === undefined) {
       const provider = this.#options.meterProvider ?? metrics.getMeterProvider();
-      this.#instruments = new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE), (result) =>
-        this.#observe(result),
+      const instruments = new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE), (result) =>
+        this.#gauges.observe(result, instruments, this.#attrs),
       );
+      this.#instruments = instruments;
     }
     return this.#instruments;
   }
@@ -282,7 +196,7 @@ class Telemetry {
       }
     }
     const { workerId, channel, dispatch } = info;
-    if (channel !== undefined) this.#learnConsumer(channel, workerId);
+    if (channel !== undefined) this.#gauges.learnConsumer(channel, workerId);
     const attrs = this.#attrs.process(channel, workerId, dispatch);
     const span = this.#tracer.startSpan(
       `process ${channel ?? workerId}`,
@@ -408,65 +322,10 @@ class Telemetry {
   }
 
   attach(system: ObservedSystem): void {
-    const workers = system.definition?.workers;
-    if (workers !== undefined) {
-      for (const [name, worker] of Object.entries(workers)) {
-        if (worker.in !== undefined) this.#learnConsumer(worker.in, name);
-      }
-    }
-    this.#systems.add(system);
+    this.#gauges.attach(system);
     // Creates the instruments (and registers the gauge callback) now that the SDK is up.
     void this.#metrics;
   }
-
-  #learnConsumer(channel: string, workerId: string): void {
-    const known = this.#consumers.get(channel);
-    if (known === undefined) this.#consumers.set(channel, workerId);
-    else if (known !== null && known !== workerId) this.#consumers.set(channel, null);
-  }
-
-  #observe(result: BatchObservableResult): void {
-    const m = this.#metrics;
-    for (const system of this.#systems) {
-      let channels: Readonly<
-        Record<
-          string,
-          { size: number; pendingPuts: number; pendingTakes: number; closed?: boolean }
-        >
-      >;
-      try {
-        channels = system.stats().channels;
-      } catch {
-        this.#systems.delete(system);
-        continue;
-      }
-      let open = 0;
-      for (const name in channels) {
-        const ch = channels[name];
-        if (ch === undefined || ch.closed === true) continue;
-        open++;
-        const attrs = this.#attrs.plain(name, this.#consumers.get(name) ?? undefined);
-        result.observe(m.channelSize, ch.size, attrs);
-        result.observe(m.pendingPuts, ch.pendingPuts, attrs);
-        result.observe(m.pendingTakes, ch.pendingTakes, attrs);
-      }
-      // A stopped system has closed every channel: forget it.
-      if (open === 0) this.#systems.delete(system);
-    }
-  }
-}
-
-function guarded<A extends unknown[]>(
-  what: string,
-  fn: (...args: A) => void,
-): (...args: A) => void {
-  return (...args: A): void => {
-    try {
-      fn(...args);
-    } catch (error) {
-      diag.error(`@workers/otel: ${what} failed`, error);
-    }
-  };
 }
 
 /**
@@ -488,13 +347,32 @@ function guarded<A extends unknown[]>(
  * ```
  */
 export function otelObservability(options: OtelObservabilityOptions = {}): OtelObservability {
-  validate(options);
+  validateOptions(options);
   const t = new Telemetry(options);
+  // Plain functions (no `this`), each keeping OTel failures away from the runtime.
   return {
-    emit: guarded("emit", (event: ObservedEvent) => t.emit(event)),
-    inject: guarded("inject", (headers: Headers, info: InjectInfo) => t.inject(headers, info)),
+    emit(event: ObservedEvent): void {
+      try {
+        t.emit(event);
+      } catch (error) {
+        diag.error("@workers/otel: emit failed", error);
+      }
+    },
+    inject(headers: Headers, info: InjectInfo): void {
+      try {
+        t.inject(headers, info);
+      } catch (error) {
+        diag.error("@workers/otel: inject failed", error);
+      }
+    },
     around: <T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> =>
       t.around(info, headers, run),
-    attach: guarded("attach", (system: ObservedSystem) => t.attach(system)),
+    attach(system: ObservedSystem): void {
+      try {
+        t.attach(system);
+      } catch (error) {
+        diag.error("@workers/otel: attach failed", error);
+      }
+    },
   };
 }
