@@ -27,6 +27,12 @@ const DONE: Promise<IteratorResult<never, undefined>> = Promise.resolve({
   done: true,
 });
 
+/** `Waiter#complete`, with the plain promise case inlined at hot call sites. */
+function settle(w: Waiter, result: unknown): void {
+  if (w.kind === PROMISE && w.abort === undefined) w.target(result);
+  else w.complete(result);
+}
+
 function undefinedPut(): never {
   throw new UndefinedValueError();
 }
@@ -226,7 +232,7 @@ export class Chan<T> implements Channel<T> {
         return true;
       }
       this.takers.shift();
-      taker.complete(value);
+      settle(taker, value);
       return true;
     }
     if (this.count < this.cap) {
@@ -271,7 +277,7 @@ export class Chan<T> implements Channel<T> {
     if (putter !== undefined) {
       this.putters.shift();
       this.pushValue(putter.value as T);
-      putter.complete(true);
+      settle(putter, true);
     }
     return value;
   }
@@ -280,7 +286,7 @@ export class Chan<T> implements Channel<T> {
   private takeFromPutter(): T {
     const putter = this.putters.shift();
     const value = putter.value as T;
-    putter.complete(true);
+    settle(putter, true);
     return value;
   }
 
