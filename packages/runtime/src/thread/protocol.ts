@@ -9,7 +9,7 @@ export const SLOT_STARTED = 1;
 export const SLOT_ABORTED = 2;
 
 /** Number of Int32 slots shared with the threads (messages beyond it run untracked). */
-export const SLOT_COUNT = 1 << 15;
+export const SLOT_COUNT: number = 1 << 15;
 
 /** A worker as sent to the thread: name, kind, input channel (or null), module URL, export. */
 export type WireWorker = readonly [string, "command" | "ticker", string | null, string, string];

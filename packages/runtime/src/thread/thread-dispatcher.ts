@@ -51,6 +51,7 @@ const entryFile = fileURLToPath(
 );
 
 let dispatcherCount = 0;
+const once = { once: true } as const;
 
 /** Collects the outcomes of one `run` (a single message) or one `runBatch`. */
 class Owner {
@@ -59,6 +60,7 @@ class Owner {
   resolve!: (value: never) => void;
   reject!: (reason: unknown) => void;
   readonly promise: Promise<never>;
+  readonly enqueuedAt: number = performance.now();
 
   constructor(size: number, single: boolean) {
     this.remaining = size;
@@ -74,26 +76,29 @@ const QUEUED = 0;
 const POSTED = 1;
 const SETTLED = 2;
 
-/** One message on its way through the pool. */
+/** One message on its way through the pool; listens to its signal (see `SignalWatch`). */
 class Item {
   state = QUEUED;
   slot = -1;
   attempts = 0;
-  readonly enqueuedAt: number;
 
   constructor(
+    readonly pool: ThreadPool,
     readonly task: ThreadTask,
     readonly owner: Owner,
     readonly index: number,
     readonly seq: number,
-  ) {
-    this.enqueuedAt = performance.now();
+  ) {}
+
+  handleEvent(): void {
+    this.pool.abortItem(this);
   }
 }
 
 /**
- * The one abort listener of a signal, shared by the messages that carry it (a system often
- * gives many messages the same signal; one listener each would pile up on it).
+ * The abort listener shared by the second and later messages that carry the same signal (one
+ * listener each would pile up on a long-lived signal). The first message listens itself: the
+ * common case is a signal per message.
  */
 class SignalWatch {
   readonly items = new Set<Item>();
@@ -126,7 +131,7 @@ class ThreadPool implements ThreadDispatcher {
   #freeTop: number;
   readonly #aborts: BroadcastChannel;
   readonly #ports = new Set<MessagePort>();
-  readonly #watches = new WeakMap<AbortSignal, SignalWatch>();
+  readonly #watches = new WeakMap<AbortSignal, Item | SignalWatch>();
   readonly #capacity: number;
   readonly #queue: Unit[] = [];
   #head = 0;
@@ -138,6 +143,10 @@ class ThreadPool implements ThreadDispatcher {
   #closed = false;
   #idle: (() => void) | undefined;
   readonly #runTimes = new Samples();
+  // Thread occupancy integrated over time, for `utilization`.
+  readonly #createdAt = performance.now();
+  #busySince = this.#createdAt;
+  #busy = 0;
   readonly #waitTimes = new Samples();
 
   constructor(options: ThreadDispatcherOptions) {
@@ -239,7 +248,7 @@ class ThreadPool implements ThreadDispatcher {
   stats(): ThreadPoolStats {
     return {
       threads: this.#pool.threads.length,
-      utilization: this.#pool.utilization,
+      utilization: this.#utilization(),
       queueSize: this.#queued + this.#pool.queueSize,
       completed: this.#completed,
       runTimeMs: this.#runTimes.summary(),
@@ -263,6 +272,18 @@ class ThreadPool implements ThreadDispatcher {
     }
   }
 
+  #occupancy(now: number): void {
+    this.#busy += (now - this.#busySince) * Math.min(this.#inFlight, this.#options.max);
+    this.#busySince = now;
+  }
+
+  #utilization(): number {
+    const now = performance.now();
+    this.#occupancy(now);
+    const capacity = (now - this.#createdAt) * this.#options.max;
+    return capacity <= 0 ? 0 : Math.round((this.#busy / capacity) * 1000) / 1000;
+  }
+
   // ---- queue ------------------------------------------------------------------------------
 
   #refuse(count: number): Error | undefined {
@@ -274,14 +295,20 @@ class ThreadPool implements ThreadDispatcher {
   }
 
   #item(task: ThreadTask, owner: Owner, index: number): Item {
-    const item = new Item(task, owner, index, this.#seq++);
-    let watch = this.#watches.get(task.signal);
-    if (watch === undefined) {
-      watch = new SignalWatch(this);
-      this.#watches.set(task.signal, watch);
-      task.signal.addEventListener("abort", watch, { once: true });
+    const item = new Item(this, task, owner, index, this.#seq++);
+    const signal = task.signal;
+    const seen = this.#watches.get(signal);
+    if (seen === undefined) {
+      this.#watches.set(signal, item);
+      signal.addEventListener("abort", item, once);
+    } else if (seen instanceof SignalWatch) {
+      seen.items.add(item);
+    } else {
+      const watch = new SignalWatch(this);
+      watch.items.add(item);
+      this.#watches.set(signal, watch);
+      signal.addEventListener("abort", watch, once);
     }
-    watch.items.add(item);
     this.#outstanding++;
     this.#queued++;
     return item;
@@ -348,7 +375,7 @@ class ThreadPool implements ThreadDispatcher {
       const task = item.task;
       item.state = POSTED;
       this.#queued--;
-      if (item.enqueuedAt < oldest) oldest = item.enqueuedAt;
+      if (item.owner.enqueuedAt < oldest) oldest = item.owner.enqueuedAt;
       let w = 0;
       while (w < workers.length && (workers[w] as WireWorker)[0] !== task.worker.name) w++;
       if (w === workers.length) {
@@ -375,6 +402,7 @@ class ThreadPool implements ThreadDispatcher {
     this.#waitTimes.add(now - oldest);
     const payload: RunPayload = { w: workers, i: flat, g: groups };
     const posted = new Posted(items, groups, now);
+    this.#occupancy(now);
     this.#inFlight++;
     this.#pool
       .run(payload, transfers === undefined ? undefined : { transferList: transfers as never })
@@ -387,8 +415,10 @@ class ThreadPool implements ThreadDispatcher {
   // ---- outcomes ---------------------------------------------------------------------------
 
   #done(posted: Posted, out: unknown[]): void {
+    const now = performance.now();
+    this.#occupancy(now);
     this.#inFlight--;
-    this.#runTimes.add(performance.now() - posted.postedAt);
+    this.#runTimes.add(now - posted.postedAt);
     const items = posted.items;
     for (let k = 0; k < items.length; k++) {
       const item = items[k] as Item;
@@ -404,6 +434,7 @@ class ThreadPool implements ThreadDispatcher {
   }
 
   #failed(posted: Posted, error: unknown): void {
+    this.#occupancy(performance.now());
     this.#inFlight--;
     const items = posted.items;
     const payloadError = error instanceof Error && error.name === "DataCloneError";
@@ -459,7 +490,9 @@ class ThreadPool implements ThreadDispatcher {
     const wasQueued = item.state === QUEUED;
     item.state = SETTLED;
     if (wasQueued) this.#queued--;
-    this.#watches.get(item.task.signal)?.items.delete(item);
+    // A listener left on the signal finds the item settled and does nothing.
+    const watch = this.#watches.get(item.task.signal);
+    if (watch instanceof SignalWatch) watch.items.delete(item);
     this.#completed++;
     const owner = item.owner;
     if (owner.outcomes === undefined) {

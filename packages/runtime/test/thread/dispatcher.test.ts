@@ -138,7 +138,8 @@ describe("stats and close", () => {
     expect(stats.threads).toBeGreaterThanOrEqual(1);
     expect(stats.queueSize).toBe(0);
     expect(stats.completed).toBeGreaterThan(0);
-    expect(stats.utilization).toBeGreaterThanOrEqual(0);
+    expect(stats.utilization).toBeGreaterThan(0);
+    expect(stats.utilization).toBeLessThanOrEqual(1);
     for (const key of ["p50", "p95", "p99", "max"] as const) {
       expect(stats.runTimeMs[key]).toBeGreaterThanOrEqual(0);
       expect(stats.waitTimeMs[key]).toBeGreaterThanOrEqual(0);
