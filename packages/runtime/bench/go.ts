@@ -48,6 +48,32 @@ async function rawLoop(
   }
 }
 
+/** `concurrency` loops sharing one input channel, each awaiting an async function. */
+async function rawAsyncLoops(concurrency: number): Promise<{ ms: number; note: string }> {
+  const input = chan<number>(BUFFER);
+  const out = chan<number>(BUFFER);
+  const fn = async (n: number) => n + 1;
+  let drops = 0;
+  const loops = Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      let v = input.poll();
+      if (v === undefined) {
+        v = await input.take();
+        if (v === undefined) return;
+      }
+      if (!out.offer(await fn(v))) drops++;
+    }
+  });
+  const sink = sinkLoop(out);
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) await input.put(i);
+  input.close();
+  await Promise.all(loops);
+  out.close();
+  const received = await sink;
+  return { ms: performance.now() - t0, note: `${received} out, ${drops} dropped` };
+}
+
 async function sinkLoop(ch: Channel<unknown>): Promise<number> {
   let count = 0;
   for (;;) {
@@ -240,8 +266,14 @@ const ALL: Contender[] = [
     run: () => runtimePipeline(1, 1, false),
   },
   {
-    group: "1 worker",
-    name: "runtime go, concurrency 4, async fn",
+    group: "1 worker, async fn",
+    name: "raw: 4 channel loops awaiting it",
+    count: N,
+    run: () => rawAsyncLoops(4),
+  },
+  {
+    group: "1 worker, async fn",
+    name: "runtime go, concurrency 4",
     count: N,
     run: () => runtimePipeline(1, 4, true),
   },

@@ -84,8 +84,11 @@ export class DroppedError extends WorkersError {
  * "no value"). Code `ERR_INVALID_MESSAGE`.
  */
 export class InvalidMessageError extends WorkersError {
-  constructor(message = "A message cannot be undefined (it means closed on a channel); use null") {
-    super("ERR_INVALID_MESSAGE", message);
+  constructor(
+    message = "A message cannot be undefined (it means closed on a channel); use null",
+    options?: { cause?: unknown },
+  ) {
+    super("ERR_INVALID_MESSAGE", message, options);
   }
 }
 

@@ -3,7 +3,7 @@
 // buffered with `poll()` and awaits `take()` only when the channel is empty, yielding to the
 // macrotask queue every YIELD_EVERY messages so timers and I/O are never starved.
 
-import type { Channel } from "@workers/channels";
+import type { Channel, PutMode } from "@workers/channels";
 import type { NormalizedWorker } from "@workers/config";
 import { MessageEnvelope } from "./envelope.js";
 import type { Runtime } from "./runtime.js";
@@ -24,6 +24,8 @@ export class CommandWorker extends WorkerRunner {
   readonly channel: Channel<unknown>;
   readonly concurrency: number;
   readonly batchSize: number;
+  /** How `command` / `request` write into the input channel. */
+  readonly putMode: PutMode;
   /** Set by `stop`: take nothing more. */
   halted = false;
   /** The loop is parked in `take()` on an empty channel. */
@@ -43,9 +45,10 @@ export class CommandWorker extends WorkerRunner {
     }
   };
 
-  constructor(rt: Runtime, def: NormalizedWorker, channel: Channel<unknown>) {
+  constructor(rt: Runtime, def: NormalizedWorker, channel: Channel<unknown>, putMode: PutMode) {
     super(rt, def);
     this.channel = channel;
+    this.putMode = putMode;
     this.concurrency = def.concurrency;
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
     this.onRelease = this.releaseSlot;

@@ -1,6 +1,6 @@
 // The running system: channels, worker loops, command/request, accounting and stop.
 
-import { type Channel, chan, type PutMode } from "@workers/channels";
+import { type Channel, chan } from "@workers/channels";
 import type { NormalizedDefinition } from "@workers/config";
 import {
   DroppedError,
@@ -133,7 +133,12 @@ export class Runtime implements WorkersSystem<any> {
       if (def.kind === "command" && def.in !== undefined) {
         const ch = channels[def.in];
         if (ch === undefined) throw new UnknownChannelError(def.in);
-        const worker = new CommandWorker(this, def, ch);
+        const worker = new CommandWorker(
+          this,
+          def,
+          ch,
+          definition.channels[def.in]?.putMode ?? "async",
+        );
         this.commandWorkers.push(worker);
         this.runners.push(worker);
         this.inputOwner.set(def.in, worker);
@@ -244,7 +249,7 @@ export class Runtime implements WorkersSystem<any> {
           pending.cleanup = () => signal.removeEventListener("abort", onAbort);
         }
       }
-      if (this.putModeOf(target) === "drop") {
+      if (target.putMode === "drop") {
         // Decided now: a refusal is an input-drop (the channel cannot close in between).
         if (!this.offerOrDrop(target, env)) {
           pending.reject(new DroppedError("input-drop", target.inChannel!));
@@ -275,7 +280,7 @@ export class Runtime implements WorkersSystem<any> {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const ch = target.channel;
-    switch (this.putModeOf(target)) {
+    switch (target.putMode) {
       case "block":
         return signal === undefined ? ch.put(env) : ch.put(env, { signal });
       case "drop":
@@ -289,10 +294,6 @@ export class Runtime implements WorkersSystem<any> {
     if (target.channel.offer(env)) return true;
     this.drop("input-drop", target.inChannel!, env.body, target.name);
     return false;
-  }
-
-  private putModeOf(target: CommandWorker): PutMode {
-    return this.definition.channels[target.inChannel!]?.putMode ?? "async";
   }
 
   /**

@@ -70,6 +70,8 @@ export abstract class WorkerRunner {
   readonly outputChan: string | undefined;
   readonly failChan: string | undefined;
   readonly ctxChannels: Readonly<Record<string, Channel<unknown>>>;
+  private readonly outputChannel: Channel<unknown> | undefined;
+  private readonly plainOutput: boolean;
   processed = 0;
   errors = 0;
   inFlight = 0;
@@ -103,6 +105,8 @@ export abstract class WorkerRunner {
     this.outputChan = def.outputChan;
     this.failChan = def.failChan;
     this.ctxChannels = rt.channelsFor(def.name);
+    this.outputChannel = def.outputChan === undefined ? undefined : rt.channels[def.outputChan];
+    this.plainOutput = rt.obs.inject === undefined;
     this.fast = !this.thread && rt.obs.around === undefined && rt.guard === undefined;
   }
 
@@ -121,7 +125,7 @@ export abstract class WorkerRunner {
     );
     // Latency of synchronous completions: back-to-back messages share a clock reading (the end
     // of one is the start of the next); after an await, one message in LATENCY_SAMPLE is timed.
-    // Asynchronous completions are always timed.
+    // An asynchronous one not sampled is timed from its first await if the worker was idle.
     let startedAt = this.chained;
     if (startedAt < 0) {
       startedAt = ++this.sampleTick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
@@ -139,7 +143,9 @@ export abstract class WorkerRunner {
     }
     this.chained = -1;
     const job = new Job(env, body);
-    job.startedAt = startedAt < 0 ? performance.now() : startedAt;
+    // An unsampled asynchronous message is timed from here when the worker was idle (so a
+    // low-rate worker has every message timed), not at all when others are in flight.
+    job.startedAt = startedAt >= 0 ? startedAt : this.inFlight === 0 ? performance.now() : -1;
     this.track(job);
     const settled = Promise.resolve(result).then(
       (value) => this.finish(job, true, value),
@@ -366,8 +372,16 @@ export abstract class WorkerRunner {
     startedAt: number,
   ): number {
     this.processed++;
-    if (this.outputChan !== undefined && value !== undefined) {
-      this.rt.deliver(this.outputChan, value, this.name, "output-drop");
+    if (value !== undefined) {
+      const out = this.outputChannel;
+      if (out !== undefined) {
+        // Without `inject` the result goes as it is: the hot path skips `deliver`'s lookups.
+        if (this.plainOutput) {
+          if (!out.offer(value)) this.rt.drop("output-drop", this.outputChan!, value, this.name);
+        } else {
+          this.rt.deliver(this.outputChan!, value, this.name, "output-drop");
+        }
+      }
     }
     env?.reply?.resolve(value);
     if (startedAt < 0) return -1;
