@@ -25,11 +25,25 @@ function cloneable(value: unknown): unknown {
   try {
     return structuredClone(value);
   } catch {
+    return printable(value);
+  }
+}
+
+/** A string for any value, even one without a prototype or whose every access throws. */
+function printable(value: unknown): string {
+  try {
     return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "[unprintable value]";
+    }
   }
 }
 
 function isErrorLike(value: unknown): value is Error {
+  // Called only inside encodeThrown's try (a hostile value may throw on any access).
   return (
     value instanceof Error ||
     (typeof value === "object" &&
@@ -40,8 +54,16 @@ function isErrorLike(value: unknown): value is Error {
   );
 }
 
-/** Encodes a thrown value for the other side of a thread boundary. */
+/** Encodes a thrown value for the other side of a thread boundary; never throws. */
 export function encodeThrown(thrown: unknown, depth = 0): WireThrown {
+  try {
+    return encode(thrown, depth);
+  } catch {
+    return { e: 0, value: printable(thrown) };
+  }
+}
+
+function encode(thrown: unknown, depth: number): WireThrown {
   if (!isErrorLike(thrown) || depth > MAX_DEPTH) {
     return { e: 0, value: cloneable(thrown) };
   }

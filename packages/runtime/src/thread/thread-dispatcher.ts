@@ -11,6 +11,7 @@ import type {
   ThreadPoolStats,
   ThreadTask,
 } from "../internal/dispatch.js";
+import { InvalidMessageError } from "../errors.js";
 import { decodeThrown, encodeThrown } from "./error-codec.js";
 import {
   ThreadClosedError,
@@ -453,12 +454,19 @@ class ThreadPool implements ThreadDispatcher {
         this.#freeSlot(item);
         if (item.state === SETTLED) continue;
         if (payloadError) {
-          // The message could not be cloned: retry alone, so only the culprit fails.
-          if (items.length > 1 && item.attempts < MAX_ATTEMPTS) {
+          // A message could not be cloned: the culprit fails, the others go again.
+          if (items.length > 1 && item.attempts < MAX_ATTEMPTS && canClone(item.task)) {
             item.attempts++;
             pending.push(item);
           } else {
-            this.#settle(item, false, error);
+            this.#settle(
+              item,
+              false,
+              new InvalidMessageError(
+                `A message for thread worker "${item.task.worker.name}" cannot be cloned to a thread: ${describe(error)}`,
+                { cause: error },
+              ),
+            );
           }
         } else if (!started && item.attempts < MAX_ATTEMPTS) {
           item.attempts++;
@@ -569,6 +577,17 @@ class ThreadPool implements ThreadDispatcher {
       (ok) => reply({ id: request.id, ok }),
       (error: unknown) => reply({ id: request.id, err: encodeThrown(error) }),
     );
+  }
+}
+
+/** Whether a task's body and headers can be structured-cloned (bodies marked for transfer are assumed so). */
+function canClone(task: ThreadTask): boolean {
+  if (transferListOf(task.body) !== undefined) return true;
+  try {
+    structuredClone([task.body, task.headers]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -307,11 +307,7 @@ class Run {
       this.fail(k, error);
       return undefined;
     }
-    if (
-      result !== null &&
-      (typeof result === "object" || typeof result === "function") &&
-      typeof (result as PromiseLike<unknown>).then === "function"
-    ) {
+    if (isThenable(result)) {
       return Promise.resolve(result as PromiseLike<unknown>).then(
         (value) => {
           running.delete(seq);
@@ -341,6 +337,16 @@ class Run {
       [Piscina.transferableSymbol]: this.transfers,
       [Piscina.valueSymbol]: this.out,
     } as never);
+  }
+}
+
+/** A `then` getter that throws counts as a thenable: `Promise.resolve` turns its throw into a rejection. */
+function isThenable(value: unknown): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as PromiseLike<unknown>).then === "function";
+  } catch {
+    return true;
   }
 }
 

@@ -78,7 +78,10 @@ describe("errors", () => {
     const echo = fixture("basic", "echo");
     const bad = d.run(task(echo, () => 1));
     const good = d.run(task(echo, "fine"));
-    await expect(bad).rejects.toMatchObject({ name: "DataCloneError" });
+    await expect(bad).rejects.toMatchObject({
+      code: "ERR_INVALID_MESSAGE",
+      cause: { name: "DataCloneError" },
+    });
     await expect(good).resolves.toBe("fine");
   });
 });
