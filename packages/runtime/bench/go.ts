@@ -13,13 +13,6 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BUFFER = 1024;
 
-interface Row {
-  name: string;
-  group: string;
-  best: number; // ms
-  note: string;
-}
-
 const realSetImmediate = globalThis.setImmediate;
 
 // ---- raw channel loops (the baseline) ----

@@ -229,3 +229,25 @@ describe("instrumentation hooks", () => {
     expect(system.stats().workers.w).toMatchObject({ processed: 0, errors: 1 });
   });
 });
+
+describe("a careless around", () => {
+  it("that drops run()'s rejection causes no unhandled rejection; the failure is still counted", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const obs = {
+      emit: () => {},
+      around<T>(_info: ProcessInfo, _h: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
+        void run();
+        return Promise.resolve(undefined as T);
+      },
+    };
+    const system = await startWorkers(failing, { obs });
+    await system.request("w", -1).catch(() => {});
+    await system.stop();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toEqual([]);
+    expect(system.stats().workers.w).toMatchObject({ processed: 0, errors: 1 });
+  });
+});

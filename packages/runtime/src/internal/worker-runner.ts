@@ -46,6 +46,15 @@ export class Job {
   ) {}
 }
 
+/**
+ * Marks `run()`'s promise as handled (its outcome is recorded inside it) and returns it as is:
+ * an `around` that does not pass the rejection on must not cause an unhandled rejection.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 /** One synchronous message in this many is timed when it does not follow another directly. */
 const LATENCY_SAMPLE = 8;
 
@@ -186,7 +195,7 @@ export abstract class WorkerRunner {
 
   private executeJob(job: Job): Promise<void> {
     this.track(job);
-    const run = (): Promise<unknown> => this.run(job);
+    const run = (): Promise<unknown> => handled(this.run(job));
     let processing: Promise<unknown>;
     try {
       const around = this.rt.obs.around;
@@ -332,7 +341,7 @@ export abstract class WorkerRunner {
         );
         tasks[i] = this.threadTask(job);
         if (++ready === n) startBatch();
-        return p;
+        return handled(p);
       };
       let processing: Promise<unknown>;
       try {
