@@ -56,7 +56,7 @@ export interface ServiceOptions {
   readonly port?: number;
   /** @default "127.0.0.1" */
   readonly host?: string;
-  /** The system's thread pool (`StartOptions.threads`). */
+  /** The system's thread pool (`StartOptions.threads`). @default { min: 2 } */
   readonly threads?: ThreadPoolOptions;
   /** Also receives every event, with its hooks (tracing). */
   readonly observability?: Observability;
@@ -103,7 +103,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   const system = await startWorkers(
     definition,
     { obs },
-    { baseUrl: definitionBaseUrl, ...(options.threads ? { threads: options.threads } : {}) },
+    // Two threads from the start: a thread's first image pays for loading sharp and libvips.
+    { baseUrl: definitionBaseUrl, threads: options.threads ?? { min: 2 } },
   );
 
   // The seed's examples 2 and 3: one consumer for the output channel, one for the errors.
