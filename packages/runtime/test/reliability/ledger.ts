@@ -40,14 +40,18 @@ export class Ledger {
   /** Results taken from output channels by the test (or by a consumer it runs). */
   private readonly taken: unknown[] = [];
 
+  /** A ledger of several tests on one system: every record here is also made there. */
+  constructor(private readonly parent?: Ledger) {}
+
   /** The emitter to pass as `components.obs`. */
   readonly emit = (event: WorkersEvent): void => {
     this.events.push(event);
+    this.parent?.emit(event);
   };
 
   /** A fresh message id. */
   id(): number {
-    return this.nextId++;
+    return this.parent === undefined ? this.nextId++ : this.parent.id();
   }
 
   /** `system.command`, recorded. */
@@ -83,12 +87,14 @@ export class Ledger {
       ),
     };
     this.sent.set(id, entry);
+    this.parent?.sent.set(id, entry);
     return entry;
   }
 
   /** Results a consumer took from an output channel. */
   took(value: unknown): void {
     this.taken.push(value);
+    this.parent?.took(value);
   }
 
   /** Takes whatever is left on the given channels (after stop they are closed and drained). */
@@ -135,7 +141,7 @@ export class Ledger {
    * outputs drained): each sent message ended exactly once; a refused call left no trace; the
    * caller's outcome agrees; stats agree with the events. Returns the tally.
    */
-  async check(system: WorkersSystem<any>): Promise<Tally> {
+  async check(system: WorkersSystem<any>, options: { stats?: boolean } = {}): Promise<Tally> {
     await Promise.all([...this.sent.values()].map((s) => s.done));
     const outcomes = this.outcomes();
     const tally: Tally = { sent: this.sent.size, processed: 0, failed: 0, dropped: 0, refused: 0 };
@@ -175,6 +181,7 @@ export class Ledger {
     }
     // Nothing ended that was never sent.
     for (const id of outcomes.keys()) expect(this.sent.has(id), `unknown id ${id}`).toBe(true);
+    if (options.stats === false) return tally;
     // stats() agrees with the events.
     const stats = system.stats();
     const byChannel: Record<string, number> = {};
