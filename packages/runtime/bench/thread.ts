@@ -35,8 +35,15 @@ interface Contender {
   close(): Promise<void>;
 }
 
-/** Keeps `IN_FLIGHT` messages outstanding until `total` are done; returns the elapsed ms. */
-async function drive(c: Contender, total: number): Promise<number> {
+interface Elapsed {
+  readonly ms: number;
+  /** CPU time of the whole process (main thread and every thread), in microseconds. */
+  readonly cpuUs: number;
+}
+
+/** Keeps `IN_FLIGHT` messages outstanding until `total` are done. */
+async function drive(c: Contender, total: number): Promise<Elapsed> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -47,7 +54,9 @@ async function drive(c: Contender, total: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.floor(IN_FLIGHT / c.size)) }, lane));
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuUs: used.user + used.system };
 }
 
 /** Iterations of `spin` that take about 1 ms here. */
@@ -153,37 +162,45 @@ interface Row {
   readonly contender: string;
   readonly rate: number;
   readonly baseline: number;
+  readonly cpuUsPerMsg: number;
 }
 
 /** Runs `total` messages through each contender, interleaved in rounds; one row each. */
 async function compare(work: string, total: number, contenders: Contender[]): Promise<Row[]> {
   const warm = Math.min(total, 2000);
   for (const c of contenders) await drive(c, warm); // threads started, modules compiled
-  const elapsed = contenders.map(() => 0);
+  const elapsed = contenders.map(() => ({ ms: 0, cpuUs: 0 }));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [k, c] of contenders.entries()) {
-      elapsed[k] = (elapsed[k] as number) + (await drive(c, total / ROUNDS));
+      const round = await drive(c, total / ROUNDS);
+      const sum = elapsed[k] as { ms: number; cpuUs: number };
+      sum.ms += round.ms;
+      sum.cpuUs += round.cpuUs;
     }
   }
   for (const c of contenders) await c.close();
-  const rates = elapsed.map((ms) => total / (ms / 1000));
+  const rates = elapsed.map((e) => total / (e.ms / 1000));
   const baseline = rates[0] as number;
   return contenders.map((c, k) => ({
     work,
     contender: c.name,
     rate: rates[k] as number,
     baseline,
+    cpuUsPerMsg: (elapsed[k] as { cpuUs: number }).cpuUs / total,
   }));
 }
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    "| work | contender | msgs/s | vs raw piscina (defaults) |",
-    "| --- | --- | ---: | ---: |",
+    "| work | contender | msgs/s | vs raw piscina (defaults) | CPU us/msg (all threads) |",
+    "| --- | --- | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const rate = Math.round(r.rate).toLocaleString("en-US");
-    lines.push(`| ${r.work} | ${r.contender} | ${rate} | ${(r.rate / r.baseline).toFixed(2)}x |`);
+    const ratio = (r.rate / r.baseline).toFixed(2);
+    lines.push(
+      `| ${r.work} | ${r.contender} | ${rate} | ${ratio}x | ${r.cpuUsPerMsg.toFixed(1)} |`,
+    );
   }
   return lines.join("\n");
 }

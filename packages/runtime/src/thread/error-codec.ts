@@ -64,7 +64,7 @@ export function encodeThrown(thrown: unknown, depth = 0): WireThrown {
 }
 
 function encode(thrown: unknown, depth: number): WireThrown {
-  if (!isErrorLike(thrown) || depth > MAX_DEPTH) {
+  if (!isErrorLike(thrown)) {
     return { e: 0, value: cloneable(thrown) };
   }
   let props: Record<string, unknown> | undefined;
@@ -88,11 +88,13 @@ function encode(thrown: unknown, depth: number): WireThrown {
     stack: typeof thrown.stack === "string" ? thrown.stack : undefined,
     props,
   };
-  if ("cause" in thrown && thrown.cause !== undefined) {
+  // Past the depth limit the chain is cut: the error comes back without its cause.
+  if (depth < MAX_DEPTH && "cause" in thrown && thrown.cause !== undefined) {
     wire.cause = encodeThrown(thrown.cause, depth + 1);
   }
   const errors = (thrown as { errors?: unknown }).errors;
-  if (Array.isArray(errors)) wire.errors = errors.map((x) => encodeThrown(x, depth + 1));
+  if (depth < MAX_DEPTH && Array.isArray(errors))
+    wire.errors = errors.map((x) => encodeThrown(x, depth + 1));
   return wire;
 }
 

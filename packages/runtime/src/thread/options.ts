@@ -34,8 +34,9 @@ function integer(name: string, value: unknown, min: number): number {
  * - `min`: 1 (threads start on demand up to `max`);
  * - `idleTimeoutMs`: 30 000 (threads above `min` stop after that long idle);
  * - `maxQueue`: 1024 per thread, at least 4096 (messages waiting for a thread);
- * - `concurrentTasksPerThread`: 2 (the next task waits in the thread, so it never idles
- *   between tasks; async functions overlap).
+ * - `concurrentTasksPerThread`: 4 (the next tasks wait in the thread, so it never idles
+ *   between tasks; async functions overlap; a task posted to a thread that crashes before
+ *   starting it is retried elsewhere).
  */
 export function resolveThreadOptions(
   options: ThreadOptions = {},
@@ -56,7 +57,7 @@ export function resolveThreadOptions(
       : integer("maxQueue", options.maxQueue, 1);
   const concurrentTasksPerThread =
     options.concurrentTasksPerThread === undefined
-      ? 2
+      ? 4
       : integer("concurrentTasksPerThread", options.concurrentTasksPerThread, 1);
   return {
     min,

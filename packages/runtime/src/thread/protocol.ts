@@ -14,14 +14,13 @@ export const SLOT_COUNT: number = 1 << 15;
 /** A worker as sent to the thread: name, kind, input channel (or null), module URL, export. */
 export type WireWorker = readonly [string, "command" | "ticker", string | null, string, string];
 
-/** Fields of one message in `RunPayload.i`, in this order. */
+/** Fields of one message in `RunPayload.i`, in this order (headers are `0` when empty). */
 export const ITEM_WORKER = 0;
 export const ITEM_BODY = 1;
 export const ITEM_HEADERS = 2;
-export const ITEM_ID = 3;
-export const ITEM_SLOT = 4;
-export const ITEM_SEQ = 5;
-export const ITEM_STRIDE = 6;
+export const ITEM_SLOT = 3;
+export const ITEM_SEQ = 4;
+export const ITEM_STRIDE = 5;
 
 /** A pool task that runs messages. */
 export interface RunPayload {
@@ -30,6 +29,8 @@ export interface RunPayload {
   readonly i: readonly unknown[];
   /** Sizes of consecutive groups run in order; `null`: every message is independent. */
   readonly g: readonly number[] | null;
+  /** Message ids, sent only when a setup module (whose `around` sees them) is configured. */
+  readonly m: readonly string[] | null;
 }
 
 /** A pool task that imports modules to check them: `[url, exportName]` pairs. */

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BroadcastChannel, type MessagePort, type Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { InvalidMessageError } from "../errors.js";
 import type {
   ModuleRef,
   TaskOutcome,
@@ -11,7 +12,6 @@ import type {
   ThreadPoolStats,
   ThreadTask,
 } from "../internal/dispatch.js";
-import { InvalidMessageError } from "../errors.js";
 import { decodeThrown, encodeThrown } from "./error-codec.js";
 import {
   ThreadClosedError,
@@ -368,6 +368,7 @@ class ThreadPool implements ThreadDispatcher {
   #post(items: Item[], groups: number[] | null): void {
     const workers: WireWorker[] = [];
     const flat = new Array<unknown>(items.length * ITEM_STRIDE);
+    const ids = this.#options.setup === null ? null : new Array<string>(items.length);
     let transfers: Transferable[] | undefined;
     const now = performance.now();
     let oldest = now;
@@ -393,15 +394,15 @@ class ThreadPool implements ThreadDispatcher {
       const base = k * ITEM_STRIDE;
       flat[base] = w;
       flat[base + 1] = task.body;
-      flat[base + 2] = task.headers;
-      flat[base + 3] = task.messageId;
-      flat[base + 4] = slot;
-      flat[base + 5] = item.seq;
+      flat[base + 2] = isEmpty(task.headers) ? 0 : task.headers;
+      flat[base + 3] = slot;
+      flat[base + 4] = item.seq;
+      if (ids !== null) ids[k] = task.messageId;
       const list = transferListOf(task.body);
       if (list !== undefined) (transfers ??= []).push(...list);
     }
     this.#waitTimes.add(now - oldest);
-    const payload: RunPayload = { w: workers, i: flat, g: groups };
+    const payload: RunPayload = { w: workers, i: flat, g: groups, m: ids };
     const posted = new Posted(items, groups, now);
     this.#occupancy(now);
     this.#inFlight++;
@@ -589,6 +590,11 @@ function canClone(task: ThreadTask): boolean {
   } catch {
     return false;
   }
+}
+
+function isEmpty(headers: object): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
 function refName(ref: ModuleRef): string {

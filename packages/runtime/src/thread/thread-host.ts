@@ -15,7 +15,6 @@ import { decodeThrown, encodeThrown, type WireThrown } from "./error-codec.js";
 import {
   ITEM_BODY,
   ITEM_HEADERS,
-  ITEM_ID,
   ITEM_SEQ,
   ITEM_SLOT,
   ITEM_STRIDE,
@@ -238,6 +237,8 @@ async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
   return loaded;
 }
 
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+
 // ---- running a pool task --------------------------------------------------------------------
 
 class Run {
@@ -273,7 +274,7 @@ class Run {
       this.fail(k, loaded.error);
       return undefined;
     }
-    const headers = items[base + ITEM_HEADERS] as Record<string, string>;
+    const headers = (items[base + ITEM_HEADERS] || noHeaders) as Record<string, string>;
     const ctx = new ThreadContext(loaded, headers);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
     running.set(seq, ctx);
@@ -297,7 +298,7 @@ class Run {
                 workerId: loaded.info.name,
                 channel: loaded.info.in,
                 dispatch: "thread",
-                messageId: items[base + ITEM_ID] as string,
+                messageId: this.payload.m?.[k] ?? "",
               },
               headers,
               () => loaded.fn(ctx, body),
