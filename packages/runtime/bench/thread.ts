@@ -4,6 +4,7 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { startWorkers } from "../src/index.js";
 import type { ThreadTask } from "../src/internal/dispatch.js";
 import { createThreadDispatcher } from "../src/thread/thread-dispatcher.js";
 import { spin } from "./thread-work.js";
@@ -157,6 +158,36 @@ function dispatcher(kind: Kind, size: number, iters: number): Contender {
   };
 }
 
+/** The whole runtime: `request()` per message to a thread worker (optionally batched). */
+function system(kind: Kind, size: number, iters: number): Contender {
+  const batch = size > 1 ? { batch: { size, maxWaitMs: 0 } } : {};
+  const started = startWorkers(
+    {
+      channels: { "bench/in": { buffer: IN_FLIGHT } },
+      workers: {
+        bench: {
+          kind: "command",
+          in: "bench/in",
+          workerFn: `./thread-work.ts#${kind}`,
+          dispatch: "thread",
+          expose: true,
+          concurrency: size > 1 ? Math.ceil(IN_FLIGHT / size) : IN_FLIGHT,
+          ...batch,
+        },
+      },
+    },
+    {},
+    { threads: { min: THREADS, max: THREADS, execArgv: tsxHooks }, baseUrl: import.meta.url },
+  );
+  const body = kind === "cpu" ? () => iters : (i: number) => i;
+  return {
+    name: size > 1 ? `startWorkers request(), batch ${size}` : "startWorkers request()",
+    size: 1,
+    send: async (i) => (await started).request("bench", body(i)),
+    close: async () => (await started).stop(),
+  };
+}
+
 interface Row {
   readonly work: string;
   readonly contender: string;
@@ -222,6 +253,8 @@ export async function run(): Promise<void> {
         rawPiscina("trivial", BATCH, iters),
         rawWorkerThreads("trivial", BATCH, iters),
         dispatcher("trivial", BATCH, iters),
+        system("trivial", 1, iters),
+        system("trivial", BATCH, iters),
       ])),
     );
   }
@@ -231,6 +264,7 @@ export async function run(): Promise<void> {
         rawPiscina("cpu", 1, iters),
         rawWorkerThreads("cpu", 1, iters),
         dispatcher("cpu", 1, iters),
+        system("cpu", 1, iters),
       ])),
     );
   }
