@@ -233,3 +233,45 @@ describe("stop", () => {
     expect(ticks).toEqual([0, 1]);
   });
 });
+
+describe("draining a pipeline", () => {
+  it("waits for results on their way to the next worker: nothing is dropped", async () => {
+    const rec = recorder();
+    const seen: number[] = [];
+    const system = await startWorkers(
+      {
+        channels: { a: { buffer: 4 }, b: { buffer: 4 }, c: { buffer: 4 } },
+        workers: {
+          first: {
+            kind: "command",
+            in: "a",
+            expose: true,
+            outputChan: "b",
+            workerFn: async (_c: unknown, n: number) => n,
+          },
+          second: {
+            kind: "command",
+            in: "b",
+            outputChan: "c",
+            workerFn: async (_c: unknown, n: number) => {
+              await flush();
+              return n;
+            },
+          },
+          third: {
+            kind: "command",
+            in: "c",
+            workerFn: (_c: unknown, n: number) => {
+              seen.push(n);
+            },
+          },
+        },
+      },
+      { obs: rec.emit },
+    );
+    for (let i = 0; i < 3; i++) await system.command("first", i);
+    await system.stop();
+    expect(rec.of("workers.drop")).toEqual([]);
+    expect(seen).toEqual([0, 1, 2]);
+  });
+});

@@ -522,18 +522,32 @@ export class Runtime implements WorkersSystem<any> {
     return this.stop();
   }
 
-  private waitQuiescent(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.onQuiescent = undefined;
-        resolve(false);
-      }, timeoutMs);
-      this.onQuiescent = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.progress();
-    });
+  /**
+   * Resolves `true` once the system is quiescent, `false` at the deadline. Quiescence is
+   * checked again when the waiting code resumes: a value that arrived in between (handed to a
+   * loop whose continuation has not run yet) means waiting on.
+   */
+  private async waitQuiescent(timeoutMs: number): Promise<boolean> {
+    let timedOut = false;
+    let wake: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.onQuiescent = undefined;
+      wake?.();
+    }, timeoutMs);
+    try {
+      for (;;) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.onQuiescent = resolve;
+          this.progress();
+        });
+        if (timedOut) return false;
+        if (this.isQuiescent()) return true;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async shutdown(drain: boolean, timeoutMs: number): Promise<void> {

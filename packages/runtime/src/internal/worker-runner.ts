@@ -169,13 +169,20 @@ export abstract class WorkerRunner {
     this.jobs.add(job);
   }
 
-  /** Records an outcome once (unless `stop` already reported the job), then frees its slot. */
+  /**
+   * Records an outcome once (unless `stop` already reported the job), then frees its slot.
+   * The outcome (output offer included) comes first, so a draining stop never sees the system
+   * quiescent while a result is still on its way to the next worker.
+   */
   private finish(job: Job, ok: boolean, value: unknown): void {
     if (job.done) return;
     job.done = true;
-    this.release(job);
-    if (ok) this.succeeded(job.env, job.body, value, job.startedAt);
-    else this.failed(job.env, job.body, value, job.startedAt);
+    try {
+      if (ok) this.succeeded(job.env, job.body, value, job.startedAt);
+      else this.failed(job.env, job.body, value, job.startedAt);
+    } finally {
+      this.release(job);
+    }
   }
 
   private release(job: Job): void {
