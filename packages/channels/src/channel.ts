@@ -106,6 +106,14 @@ export class Chan<T> implements Channel<T> {
     const signal = options === undefined ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.isClosed) return FALSE;
+    const count = this.count;
+    if (count < this.cap && count > 0) {
+      // Room in a non-empty buffer (so no taker waits): buffer it inline.
+      if (count === this.buf.length) this.grow();
+      this.buf[(this.head + count) & this.mask] = value;
+      this.count = count + 1;
+      return TRUE;
+    }
     if (this.accept(value)) return TRUE;
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const w = new Waiter(PROMISE, value);
@@ -166,9 +174,19 @@ export class Chan<T> implements Channel<T> {
   take(options?: OperationOptions): Promise<T | undefined> {
     const signal = options === undefined ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.count > 0) return Promise.resolve(this.dequeue());
-    const p = this.putters.head;
-    if (p !== undefined) return Promise.resolve(this.takeFromPutter());
+    const count = this.count;
+    if (count > 0) {
+      if (this.putters.head !== undefined || this.kind === PROMISE_KIND) {
+        return Promise.resolve(this.dequeue());
+      }
+      const head = this.head;
+      const value = this.buf[head];
+      this.buf[head] = undefined;
+      this.head = (head + 1) & this.mask;
+      this.count = count - 1;
+      return Promise.resolve(value);
+    }
+    if (this.putters.head !== undefined) return Promise.resolve(this.takeFromPutter());
     if (this.isClosed) return NOTHING;
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
     const w = new Waiter(PROMISE, undefined);

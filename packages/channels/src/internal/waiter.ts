@@ -150,28 +150,28 @@ export class WaiterQueue {
     this.length++;
   }
 
-  /** Unlinks and returns the oldest waiter. Callers check `head` first. */
+  /**
+   * Unlinks and returns the oldest waiter. Callers check `head` first. The waiter's own links
+   * are left as they are (`remove` tests against `head`/`tail`, never against stale links).
+   */
   shift(): Waiter {
     const w = this.head!;
     const next = w.next;
     this.head = next;
     if (next === undefined) this.tail = undefined;
-    else {
-      next.prev = undefined;
-      w.next = undefined;
-    }
     w.queue = undefined;
     this.length--;
     return w;
   }
 
+  /** Unlinks a waiter that is in this queue. */
   remove(w: Waiter): void {
     const prev = w.prev;
     const next = w.next;
-    if (prev === undefined) this.head = next;
-    else prev.next = next;
-    if (next === undefined) this.tail = prev;
-    else next.prev = prev;
+    if (this.head === w) this.head = next;
+    else prev!.next = next;
+    if (this.tail === w) this.tail = prev;
+    else next!.prev = prev;
     w.prev = undefined;
     w.next = undefined;
     w.queue = undefined;
