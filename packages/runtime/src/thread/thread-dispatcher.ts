@@ -454,20 +454,17 @@ class ThreadPool implements ThreadDispatcher {
         const started = item.slot < 0 || Atomics.load(this.#slots, item.slot) !== SLOT_POSTED;
         this.#freeSlot(item);
         if (item.state === SETTLED) continue;
-        if (payloadError) {
-          // A message could not be cloned: the culprit fails, the others go again.
-          if (items.length > 1 && item.attempts < MAX_ATTEMPTS && canClone(item.task)) {
+        // A message that cannot be cloned (refused by structured clone, or a getter that throws
+        // while it is serialized) fails alone, with InvalidMessageError; the others go again.
+        const cloneError = started ? undefined : cloneErrorOf(item.task);
+        if (cloneError !== undefined) {
+          this.#settle(item, false, uncloneable(item.task, cloneError));
+        } else if (payloadError) {
+          if (item.attempts < MAX_ATTEMPTS) {
             item.attempts++;
             pending.push(item);
           } else {
-            this.#settle(
-              item,
-              false,
-              new InvalidMessageError(
-                `A message for thread worker "${item.task.worker.name}" cannot be cloned to a thread: ${describe(error)}`,
-                { cause: error },
-              ),
-            );
+            this.#settle(item, false, uncloneable(item.task, error));
           }
         } else if (!started && item.attempts < MAX_ATTEMPTS) {
           item.attempts++;
@@ -581,15 +578,22 @@ class ThreadPool implements ThreadDispatcher {
   }
 }
 
-/** Whether a task's body and headers can be structured-cloned (bodies marked for transfer are assumed so). */
-function canClone(task: ThreadTask): boolean {
-  if (transferListOf(task.body) !== undefined) return true;
+/** Why a task's body and headers cannot be structured-cloned; `undefined` if they can (or are marked for transfer). */
+function cloneErrorOf(task: ThreadTask): unknown {
+  if (transferListOf(task.body) !== undefined) return undefined;
   try {
     structuredClone([task.body, task.headers]);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return error === undefined ? new TypeError("the message cannot be cloned") : error;
   }
+}
+
+function uncloneable(task: ThreadTask, cause: unknown): InvalidMessageError {
+  return new InvalidMessageError(
+    `A message for thread worker "${task.worker.name}" cannot be cloned to a thread: ${describe(cause)}`,
+    { cause },
+  );
 }
 
 function isEmpty(headers: object): boolean {
