@@ -3,10 +3,12 @@
 
 import type { WireThrown } from "./error-codec.js";
 
-/** Per-message state in the shared slot array. */
+/**
+ * Per-message state in the shared slot array: posted, aborted before it started, or started
+ * (then the slot holds the running thread's `threadId`, which is always > 0).
+ */
 export const SLOT_POSTED = 0;
-export const SLOT_STARTED = 1;
-export const SLOT_ABORTED = 2;
+export const SLOT_ABORTED = -1;
 
 /** Number of Int32 slots shared with the threads (messages beyond it run untracked). */
 export const SLOT_COUNT: number = 1 << 15;

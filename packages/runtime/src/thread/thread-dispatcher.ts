@@ -6,9 +6,9 @@ import { Piscina } from "piscina";
 import { InvalidMessageError } from "../errors.js";
 import type {
   ModuleRef,
+  ThreadDispatcherOptions as SeamOptions,
   TaskOutcome,
   ThreadDispatcher,
-  ThreadDispatcherOptions,
   ThreadPoolStats,
   ThreadTask,
 } from "../internal/dispatch.js";
@@ -38,7 +38,15 @@ import {
 import { Samples } from "./samples.js";
 import { transferListOf } from "./transfer.js";
 
-export type { ThreadDispatcherOptions } from "../internal/dispatch.js";
+/** The seam's options, plus what only tests and benchmarks set. */
+export interface ThreadDispatcherOptions extends SeamOptions {
+  /**
+   * How long a message that was aborted while running may keep its thread busy before the
+   * thread is terminated (the pool replaces it).
+   * @default 2000
+   */
+  readonly abortGraceMs?: number;
+}
 
 /** At most this many queued messages are coalesced into one pool task. */
 const COALESCE_MAX = 64;
@@ -126,6 +134,7 @@ class Posted {
 class ThreadPool implements ThreadDispatcher {
   readonly #options: ResolvedThreadOptions;
   readonly #channelOp: ThreadDispatcherOptions["channelOp"];
+  readonly #abortGraceMs: number;
   readonly #pool: Piscina;
   readonly #slots: Int32Array;
   readonly #freeSlots: Int32Array;
@@ -153,6 +162,7 @@ class ThreadPool implements ThreadDispatcher {
   constructor(options: ThreadDispatcherOptions) {
     this.#options = resolveThreadOptions(options.threads);
     this.#channelOp = options.channelOp;
+    this.#abortGraceMs = options.abortGraceMs ?? 2000;
     const shared = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
     this.#slots = new Int32Array(shared);
     this.#freeSlots = new Int32Array(SLOT_COUNT);
@@ -516,15 +526,30 @@ class ThreadPool implements ThreadDispatcher {
     if (item.state === SETTLED) return;
     if (item.state === POSTED) {
       const slot = item.slot;
-      // Not started yet: the thread will skip it. Started: abort its ctx.signal in the thread.
+      // Not started yet: the thread will skip it. Started: abort its ctx.signal in the thread,
+      // and give it `abortGraceMs` to stop before its thread is terminated.
       if (
         slot < 0 ||
         Atomics.compareExchange(this.#slots, slot, SLOT_POSTED, SLOT_ABORTED) !== SLOT_POSTED
       ) {
         this.#aborts.postMessage(item.seq);
+        if (slot >= 0) this.#killAfterGrace(item, slot);
       }
     }
     this.#settle(item, false, item.task.signal.reason);
+  }
+
+  #killAfterGrace(item: Item, slot: number): void {
+    const timer = setTimeout(() => {
+      // Still in flight (its slot is freed when its pool task completes): stop its thread.
+      if (item.slot !== slot || this.#closed) return;
+      const id = Atomics.load(this.#slots, slot);
+      if (id <= 0) return;
+      for (const thread of this.#pool.threads) {
+        if (thread.threadId === id) void thread.terminate();
+      }
+    }, this.#abortGraceMs);
+    timer.unref();
   }
 
   #allocSlot(): number {

@@ -8,6 +8,7 @@ import {
   type MessagePort,
   parentPort,
   type Transferable,
+  threadId,
   workerData,
 } from "node:worker_threads";
 import { Piscina } from "piscina";
@@ -30,7 +31,6 @@ import {
   type RunPayload,
   SLOT_ABORTED,
   SLOT_POSTED,
-  SLOT_STARTED,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
@@ -278,10 +278,7 @@ class Run {
     const ctx = new ThreadContext(loaded, headers);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
     running.set(seq, ctx);
-    if (
-      slot >= 0 &&
-      Atomics.compareExchange(slots, slot, SLOT_POSTED, SLOT_STARTED) === SLOT_ABORTED
-    ) {
+    if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
       running.delete(seq);
       this.out[2 * k] = OUT_SKIPPED;
       this.out[2 * k + 1] = null;

@@ -62,6 +62,24 @@ describe("abort", () => {
     await Promise.all(blockers);
     await expect(d.run(task(fixture("control", "count"), counter))).resolves.toBe(1);
   });
+
+  test("a running message that ignores its aborted signal loses its thread after the grace period", async () => {
+    const strict = dispatcher({ min: 1, max: 1, concurrentTasksPerThread: 1 }, undefined, 0);
+    try {
+      const gate = latch();
+      const controller = new AbortController();
+      const stuck = strict.run(
+        task(fixture("control", "block"), gate, { signal: controller.signal }),
+      );
+      await started(gate);
+      controller.abort(new Error("timed out"));
+      await expect(stuck).rejects.toThrow("timed out");
+      // Only a new thread can run this: the old one stays blocked until terminated.
+      await expect(strict.run(task(fixture("control", "count"), latch()))).resolves.toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe("crashes", () => {

@@ -37,10 +37,15 @@ export function task(ref: ModuleRef, body: unknown, extra: Partial<ThreadTask> =
   };
 }
 
-export function dispatcher(threads: ThreadOptions = {}, channelOp?: ChannelOp) {
+export function dispatcher(
+  threads: ThreadOptions = {},
+  channelOp?: ChannelOp,
+  abortGraceMs?: number,
+) {
   return createThreadDispatcher({
     threads: { min: 1, max: 2, ...threads, execArgv: tsxExecArgv },
     channelOp: channelOp ?? (() => Promise.reject(new Error("no channels in this test"))),
+    ...(abortGraceMs === undefined ? {} : { abortGraceMs }),
   });
 }
 
