@@ -1,5 +1,7 @@
 // Go dispatch throughput: N trivial commands through one worker (command -> process -> output)
-// and through a 3-stage pipeline, beside the same workload on hand-written @workers/channels
+// and through a 3-stage pipeline (the producer awaiting each command, as a caller awaiting
+// backpressure does; and, in the "not awaiting" rows, firing commands and yielding a macrotask
+// every 1024 so the loops drain their buffers in bursts), beside the same workload on hand-written @workers/channels
 // loops in the same process, fastq (callback and promise APIs) and p-queue; and request
 // latency beside a raw channel round trip. Contenders run interleaved in rounds (A B C A B C
 // ...), so a busy machine slows them alike; the best round is reported.
@@ -81,7 +83,12 @@ async function sinkLoop(ch: Channel<unknown>): Promise<number> {
 
 const inc = (n: number): number => n + 1;
 
-async function rawPipeline(stages: number): Promise<{ ms: number; note: string }> {
+/** Lets the loops run: the producer of the "burst" rows yields a macrotask every BUFFER puts. */
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => realSetImmediate(resolve));
+}
+
+async function rawPipeline(stages: number, burst = false): Promise<{ ms: number; note: string }> {
   const chans = Array.from({ length: stages + 1 }, () => chan<number>(BUFFER));
   const drops = { n: 0 };
   const loops = Array.from({ length: stages }, (_, i) =>
@@ -90,7 +97,14 @@ async function rawPipeline(stages: number): Promise<{ ms: number; note: string }
   const sink = sinkLoop(chans[stages]!);
   const t0 = performance.now();
   const first = chans[0]!;
-  for (let i = 0; i < N; i++) await first.put(i);
+  if (burst) {
+    for (let i = 0; i < N; i++) {
+      first.putAsync(i);
+      if (i % BUFFER === BUFFER - 1) await macrotask();
+    }
+  } else {
+    for (let i = 0; i < N; i++) await first.put(i);
+  }
   // Close stage by stage once each has drained (as the runtime's stop does).
   for (let i = 0; i < stages; i++) {
     chans[i]!.close();
@@ -105,10 +119,12 @@ async function runtimePipeline(
   stages: number,
   concurrency: number,
   async: boolean,
+  burst = false,
 ): Promise<{ ms: number; note: string }> {
-  const channels: Record<string, { buffer: number; putMode: "block" }> = {};
+  const putMode = burst ? "async" : "block";
+  const channels: Record<string, { buffer: number; putMode: "block" | "async" }> = {};
   const workers: Record<string, unknown> = {};
-  for (let i = 0; i <= stages; i++) channels[`c${i}`] = { buffer: BUFFER, putMode: "block" };
+  for (let i = 0; i <= stages; i++) channels[`c${i}`] = { buffer: BUFFER, putMode };
   for (let i = 0; i < stages; i++) {
     workers[`w${i}`] = {
       kind: "command",
@@ -122,7 +138,14 @@ async function runtimePipeline(
   const system: WorkersSystem<any> = await startWorkers({ channels, workers } as never);
   const sink = sinkLoop(system.channels[`c${stages}`]!);
   const t0 = performance.now();
-  for (let i = 0; i < N; i++) await system.command("w0", i);
+  if (burst) {
+    for (let i = 0; i < N; i++) {
+      void system.command("w0", i);
+      if (i % BUFFER === BUFFER - 1) await macrotask();
+    }
+  } else {
+    for (let i = 0; i < N; i++) await system.command("w0", i);
+  }
   await system.stop();
   const received = await sink;
   const ms = performance.now() - t0;
@@ -269,6 +292,18 @@ const ALL: Contender[] = [
     name: "runtime go, concurrency 4",
     count: N,
     run: () => runtimePipeline(1, 4, true),
+  },
+  {
+    group: "1 worker, producer not awaiting",
+    name: "raw channel loop (putAsync)",
+    count: N,
+    run: () => rawPipeline(1, true),
+  },
+  {
+    group: "1 worker, producer not awaiting",
+    name: "runtime go, async put mode",
+    count: N,
+    run: () => runtimePipeline(1, 1, false, true),
   },
   { group: "3 stages", name: "raw channel loops", count: N, run: () => rawPipeline(3) },
   {

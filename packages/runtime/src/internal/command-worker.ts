@@ -83,7 +83,6 @@ export class CommandWorker extends WorkerRunner {
         this.waiting = true;
         this.rt.progress();
         value = await next;
-        this.chained = -1;
         this.waiting = false;
         burst = 0;
         if (value === undefined) return;
@@ -103,13 +102,11 @@ export class CommandWorker extends WorkerRunner {
             this.wakeSlot = resolve;
           });
         }
-        this.chained = -1;
         burst = 0;
       }
       if (++burst >= YIELD_EVERY) {
         burst = 0;
         await yieldToMacrotasks();
-        this.chained = -1;
       }
     }
   }

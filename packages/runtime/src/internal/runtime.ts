@@ -98,6 +98,8 @@ export class Runtime implements WorkersSystem<any> {
   private readonly inputOwner = new Map<string, CommandWorker>();
   private readonly dropCounts: Record<string, number> = {};
   private readonly stopController = new AbortController();
+  /** `ctx.signal` of messages without their own (read once: the getter is not free). */
+  readonly stopSignal: AbortSignal = this.stopController.signal;
   private readonly startedAt = performance.now();
   private phase: "starting" | "running" | "stopping" | "stopped" = "starting";
   private stopPromise: Promise<void> | undefined = undefined;
@@ -153,10 +155,6 @@ export class Runtime implements WorkersSystem<any> {
 
   get state(): "running" | "stopping" | "stopped" {
     return this.phase === "starting" ? "running" : this.phase;
-  }
-
-  get stopSignal(): AbortSignal {
-    return this.stopController.signal;
   }
 
   // ---- start ----

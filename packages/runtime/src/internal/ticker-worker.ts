@@ -56,7 +56,6 @@ export class TickerWorker extends WorkerRunner {
       this.processed++;
       return;
     }
-    this.chained = -1;
     const pending = this.execute(undefined, n);
     if (pending !== undefined) {
       this.running = true;

@@ -55,7 +55,8 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** One synchronous message in this many is timed when it does not follow another directly. */
+/** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
+const LATENCY_WARMUP = 64;
 const LATENCY_SAMPLE = 8;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -88,11 +89,6 @@ export abstract class WorkerRunner {
   readonly latency: Histogram = new Histogram();
   /** Messages processing asynchronously. */
   readonly jobs: Set<Job> = new Set();
-  /**
-   * The clock reading at the end of the previous message when it completed synchronously and
-   * nothing was awaited since; -1 otherwise. Loops reset it after every await.
-   */
-  chained = -1;
   private sampleTick = 0;
   /** Called when an asynchronously processed message (not a batch's) is accounted for. */
   protected onRelease: (() => void) | undefined = undefined;
@@ -132,25 +128,24 @@ export abstract class WorkerRunner {
       env === undefined ? EMPTY_HEADERS : env.headers,
       env?.abort === undefined ? this.rt.stopSignal : env.abort.signal,
     );
-    // Latency of synchronous completions: back-to-back messages share a clock reading (the end
-    // of one is the start of the next); after an await, one message in LATENCY_SAMPLE is timed.
-    // An asynchronous one not sampled is timed from its first await if the worker was idle.
-    let startedAt = this.chained;
-    if (startedAt < 0) {
-      startedAt = ++this.sampleTick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
-    }
+    // Clock reads are the most expensive part of a trivial message: the first messages of a
+    // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
+    // timed from its first await when the worker was idle (a low-rate worker has every
+    // message timed).
+    const tick = ++this.sampleTick;
+    const startedAt =
+      tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
     let result: unknown;
     try {
       result = fn(ctx, body);
     } catch (error) {
-      this.chained = this.failed(env, body, error, startedAt);
+      this.failed(env, body, error, startedAt);
       return undefined;
     }
     if (!isThenable(result)) {
-      this.chained = this.succeeded(env, body, result, startedAt);
+      this.succeeded(env, body, result, startedAt);
       return undefined;
     }
-    this.chained = -1;
     const job = new Job(env, body);
     // An unsampled asynchronous message is timed from here when the worker was idle (so a
     // low-rate worker has every message timed), not at all when others are in flight.
@@ -380,13 +375,13 @@ export abstract class WorkerRunner {
       : { workerId: this.name, channel: this.inChannel, dispatch, messageId };
   }
 
-  /** Accounts for a success; returns the clock reading at the end (latency includes the output offer). */
+  /** Accounts for a success (latency includes the output offer). */
   private succeeded(
     env: MessageEnvelope | undefined,
     _body: unknown,
     value: unknown,
     startedAt: number,
-  ): number {
+  ): void {
     this.processed++;
     if (value !== undefined) {
       const out = this.outputChannel;
@@ -400,10 +395,7 @@ export abstract class WorkerRunner {
       }
     }
     env?.reply?.resolve(value);
-    if (startedAt < 0) return -1;
-    const end = performance.now();
-    this.latency.record(end - startedAt);
-    return end;
+    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
   }
 
   private failed(
@@ -411,13 +403,10 @@ export abstract class WorkerRunner {
     body: unknown,
     error: unknown,
     startedAt: number,
-  ): number {
+  ): void {
     this.errors++;
     this.rt.reportError(this, body, error);
     env?.reply?.reject(error);
-    if (startedAt < 0) return -1;
-    const end = performance.now();
-    this.latency.record(end - startedAt);
-    return end;
+    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
   }
 }
