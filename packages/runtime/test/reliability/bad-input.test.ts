@@ -95,6 +95,7 @@ const payload: fc.Arbitrary<() => unknown> = fc.oneof(
         }),
       () => hostile(),
       () => Promise.resolve(1),
+      // biome-ignore lint/suspicious/noThenProperty: a then that is not a function is data
       () => ({ then: 1 }),
       () => NaN,
       () => -0,
