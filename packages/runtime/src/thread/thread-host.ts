@@ -35,6 +35,7 @@ import {
   type WireWorker,
 } from "./protocol.js";
 import { transferListOf } from "./transfer.js";
+import type { ThreadWorkerContext } from "./types.js";
 
 type WorkerFunction = (ctx: ThreadContext, msg: unknown) => unknown;
 type Around = (
@@ -135,7 +136,7 @@ aborts.onmessage = (event) => {
 aborts.unref();
 
 /** The thread worker's `ctx`. */
-class ThreadContext {
+class ThreadContext implements ThreadWorkerContext {
   readonly worker: { name: string; kind: "command" | "ticker"; dispatch: "thread"; in?: string };
   readonly headers: Readonly<Record<string, string>>;
   readonly channels: Record<string, ChannelProxy>;
