@@ -120,7 +120,7 @@ describe("crashes", () => {
   });
 
   test("running out of memory under resourceLimits fails the message; the pool keeps serving", async () => {
-    const limited = dispatcher({ min: 1, max: 1, resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    const limited = dispatcher({ min: 1, max: 1, resourceLimits: { maxOldGenerationSizeMb: 16 } });
     try {
       const error = await limited
         .run(task(fixture("control", "exhaustMemory"), null))
