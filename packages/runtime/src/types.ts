@@ -245,7 +245,10 @@ export interface WorkerStats {
   readonly inFlight: number;
   /** Ticker slots skipped (previous tick still running, or missed during a stall). */
   readonly skippedTicks: number;
-  /** Processing time of the function (call to settle). */
+  /**
+   * Processing time (function call to outcome handled, output offer included). Sampled: the
+   * first 64 messages, then one in eight (and asynchronous ones started while idle).
+   */
   readonly latencyMs: LatencySummary;
 }
 
