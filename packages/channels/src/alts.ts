@@ -113,8 +113,8 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
       w.target = alt;
       alt.waiters.push(w);
       alt.channels.push(ch);
-      if (isPut) ch.putters.push(w);
-      else ch.takers.push(w);
+      if (isPut) ch.putters.pushWaiter(w);
+      else ch.takers.pushWaiter(w);
     }
     if (signal !== undefined) {
       alt.signal = signal;

@@ -4,6 +4,7 @@ import {
   CALLBACK,
   ITERATOR,
   PROMISE,
+  settle,
   Waiter,
   WaiterQueue,
   waiterPromise,
@@ -26,12 +27,6 @@ const DONE: Promise<IteratorResult<never, undefined>> = Promise.resolve({
   value: undefined,
   done: true,
 });
-
-/** `Waiter#complete`, with the plain promise case inlined at hot call sites. */
-function settle(w: Waiter, result: unknown): void {
-  if (w.kind === PROMISE && w.abort === undefined) w.target(result);
-  else w.complete(result);
-}
 
 function undefinedPut(): never {
   throw new UndefinedValueError();
@@ -116,9 +111,12 @@ export class Chan<T> implements Channel<T> {
     }
     if (this.accept(value)) return TRUE;
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    if (signal === undefined) {
+      return new Promise<boolean>((resolve) => this.putters.push(value, resolve));
+    }
     const w = new Waiter(PROMISE, value);
     const p = waiterPromise<boolean>(w, signal);
-    this.putters.push(w);
+    this.putters.pushWaiter(w);
     return p;
   }
 
@@ -135,7 +133,7 @@ export class Chan<T> implements Channel<T> {
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const w = new Waiter(CALLBACK, value);
     w.target = callback;
-    this.putters.push(w);
+    this.putters.pushWaiter(w);
     return true;
   }
 
@@ -145,7 +143,7 @@ export class Chan<T> implements Channel<T> {
     // The allocation-free synchronous fast path: `accept` inlined for the common cases.
     const count = this.count;
     if (count < this.cap) {
-      if (this.takers.head !== undefined) return this.accept(value);
+      if (this.takers.length !== 0) return this.accept(value);
       if (count === this.buf.length) this.grow();
       this.buf[(this.head + count) & this.mask] = value;
       this.count = count + 1;
@@ -176,7 +174,7 @@ export class Chan<T> implements Channel<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const count = this.count;
     if (count > 0) {
-      if (this.putters.head !== undefined || this.kind === PROMISE_KIND) {
+      if (this.putters.length !== 0 || this.kind === PROMISE_KIND) {
         return Promise.resolve(this.dequeue());
       }
       const head = this.head;
@@ -186,19 +184,22 @@ export class Chan<T> implements Channel<T> {
       this.count = count - 1;
       return Promise.resolve(value);
     }
-    if (this.putters.head !== undefined) return Promise.resolve(this.takeFromPutter());
+    if (this.putters.length !== 0) return Promise.resolve(this.takeFromPutter());
     if (this.isClosed) return NOTHING;
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    if (signal === undefined) {
+      return new Promise<T | undefined>((resolve) => this.takers.push(undefined, resolve));
+    }
     const w = new Waiter(PROMISE, undefined);
     const promise = waiterPromise<T | undefined>(w, signal);
-    this.takers.push(w);
+    this.takers.pushWaiter(w);
     return promise;
   }
 
   poll(): T | undefined {
     const count = this.count;
     if (count > 0) {
-      if (this.putters.head !== undefined || this.kind === PROMISE_KIND) return this.dequeue();
+      if (this.putters.length !== 0 || this.kind === PROMISE_KIND) return this.dequeue();
       // `dequeue` inlined for a buffer with no pending put.
       const head = this.head;
       const value = this.buf[head];
@@ -207,7 +208,7 @@ export class Chan<T> implements Channel<T> {
       this.count = count - 1;
       return value;
     }
-    if (this.putters.head !== undefined) return this.takeFromPutter();
+    if (this.putters.length !== 0) return this.takeFromPutter();
     return undefined;
   }
 
@@ -216,7 +217,10 @@ export class Chan<T> implements Channel<T> {
     this.isClosed = true;
     // Takers wait only on an empty channel with no pending put: they all get the sentinel.
     const takers = this.takers;
-    while (takers.head !== undefined) takers.shift().complete(undefined);
+    while (takers.length !== 0) {
+      takers.shift();
+      settle(takers.handler!, undefined);
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
@@ -226,14 +230,14 @@ export class Chan<T> implements Channel<T> {
   /** One `for await` step: like `take`, resolving an iterator result. */
   nextResult(): Promise<IteratorResult<T, undefined>> {
     if (this.count > 0) return Promise.resolve({ value: this.dequeue() as T, done: false });
-    if (this.putters.head !== undefined) {
+    if (this.putters.length !== 0) {
       return Promise.resolve({ value: this.takeFromPutter() as T, done: false });
     }
     if (this.isClosed) return DONE;
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
     const w = new Waiter(ITERATOR, undefined);
     const promise = waiterPromise<IteratorResult<T, undefined>>(w, undefined);
-    this.takers.push(w);
+    this.takers.pushWaiter(w);
     return promise;
   }
 
@@ -242,15 +246,15 @@ export class Chan<T> implements Channel<T> {
    * dropping/sliding buffer discard a value. The channel is open. Returns false to park.
    */
   accept(value: T): boolean {
-    const taker = this.takers.head;
-    if (taker !== undefined) {
+    const takers = this.takers;
+    if (takers.length !== 0) {
       if (this.kind === PROMISE_KIND) {
         this.pushValue(value);
         this.deliverAll(value);
         return true;
       }
-      this.takers.shift();
-      settle(taker, value);
+      takers.shift();
+      settle(takers.handler!, value);
       return true;
     }
     if (this.count < this.cap) {
@@ -264,7 +268,7 @@ export class Chan<T> implements Channel<T> {
 
   /** Whether a take would complete now (a value, a pending put, or closed). */
   takeReady(): boolean {
-    return this.count > 0 || this.putters.head !== undefined || this.isClosed;
+    return this.count > 0 || this.putters.length !== 0 || this.isClosed;
   }
 
   private pushValue(value: T): void {
@@ -291,20 +295,21 @@ export class Chan<T> implements Channel<T> {
     this.buf[head] = undefined;
     this.head = (head + 1) & this.mask;
     this.count--;
-    const putter = this.putters.head;
-    if (putter !== undefined) {
-      this.putters.shift();
-      this.pushValue(putter.value as T);
-      settle(putter, true);
+    const putters = this.putters;
+    if (putters.length !== 0) {
+      putters.shift();
+      this.pushValue(putters.value as T);
+      settle(putters.handler!, true);
     }
     return value;
   }
 
   /** Unbuffered (or full and refilled) hand-off from the oldest pending put. */
   private takeFromPutter(): T {
-    const putter = this.putters.shift();
-    const value = putter.value as T;
-    settle(putter, true);
+    const putters = this.putters;
+    putters.shift();
+    const value = putters.value as T;
+    settle(putters.handler!, true);
     return value;
   }
 
@@ -343,7 +348,10 @@ export class Chan<T> implements Channel<T> {
   /** Promise channel: every pending take gets the (kept) value. */
   private deliverAll(value: T): void {
     const takers = this.takers;
-    while (takers.head !== undefined) takers.shift().complete(value);
+    while (takers.length !== 0) {
+      takers.shift();
+      settle(takers.handler!, value);
+    }
   }
 }
 

@@ -117,6 +117,23 @@ describe("alts", () => {
     }
   });
 
+  it("a channel that keeps losing alts stays bounded and keeps its other waiters in order", async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const plain: Promise<number | undefined>[] = [];
+    for (let i = 0; i < 1500; i++) {
+      if (i % 100 === 0) plain.push(a.take());
+      const r = alts([a, b]);
+      b.offer(i);
+      expect((await r).channel).toBe(b);
+    }
+    expect(a.pendingTakes).toBe(15);
+    for (let i = 0; i < 15; i++) a.offer(i);
+    expect(await Promise.all(plain)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(a.pendingTakes).toBe(0);
+    expect(a.offer(99)).toBe(false);
+  });
+
   it("many parked alts on the same channel are served in order and clean up the rest", async () => {
     const a = chan<number>();
     const b = chan<number>();

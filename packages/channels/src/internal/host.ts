@@ -5,10 +5,8 @@
 export type TimerHandle = unknown;
 
 declare function setTimeout(callback: () => void, ms: number): TimerHandle;
-declare function clearTimeout(handle: TimerHandle): void;
 declare function queueMicrotask(callback: () => void): void;
 
 export const hostSetTimeout: (callback: () => void, ms: number) => TimerHandle = (cb, ms) =>
   setTimeout(cb, ms);
-export const hostClearTimeout: (handle: TimerHandle) => void = (h) => clearTimeout(h);
 export const hostQueueMicrotask: (callback: () => void) => void = (cb) => queueMicrotask(cb);

@@ -34,7 +34,7 @@ export class AltState {
     const ws = this.waiters;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
-      if (w.queue !== undefined) w.queue.remove(w);
+      if (w.queue !== undefined) w.queue.cancel(w);
     }
     if (this.signal !== undefined) this.signal.removeEventListener("abort", this.onAbort!);
   }
@@ -59,13 +59,11 @@ class AbortHook {
 const DONE: IteratorResult<never, undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
- * A parked put or take, linked into its channel's FIFO queue (intrusive doubly linked list:
- * O(1) append, removal of the head, and removal from the middle when an alt loses or a signal
- * aborts). A waiter is only ever in a queue while live, so queues never hold dead entries.
+ * A parked operation that needs more than a bare resolve function: an `alts` operation, a
+ * `putAsync` callback, a `for await` step, or an operation with an abort signal. `queue` is
+ * set while it is queued, so it can be cancelled.
  */
 export class Waiter {
-  next: Waiter | undefined = undefined;
-  prev: Waiter | undefined = undefined;
   queue: WaiterQueue | undefined = undefined;
   /** For a put: the value offered. */
   value: unknown;
@@ -86,7 +84,8 @@ export class Waiter {
   complete(result: unknown): void {
     switch (this.kind) {
       case PROMISE:
-        if (this.abort !== undefined) this.unlisten();
+        // A PROMISE waiter exists only for an operation with a signal.
+        this.unlisten();
         this.target(result);
         return;
       case ITERATOR:
@@ -121,8 +120,9 @@ export function waiterPromise<R>(w: Waiter, signal: AbortSignalLike | undefined)
   }
   return new Promise<R>((resolve, reject) => {
     w.target = resolve;
+    // Settling removes the listener, so when it runs the waiter is still queued.
     const listener = () => {
-      if (w.queue !== undefined) w.queue.remove(w);
+      w.queue!.cancel(w);
       w.abort = undefined;
       reject(signal.reason);
     };
@@ -131,50 +131,113 @@ export function waiterPromise<R>(w: Waiter, signal: AbortSignalLike | undefined)
   });
 }
 
-/** FIFO of live waiters. */
-export class WaiterQueue {
-  head: Waiter | undefined = undefined;
-  tail: Waiter | undefined = undefined;
-  length = 0;
+/** What a queue entry is settled through: a bare resolve function, or a `Waiter`. */
+export type Handler = ((result: any) => void) | Waiter;
 
-  push(w: Waiter): void {
-    w.queue = this;
-    const tail = this.tail;
-    if (tail === undefined) {
-      this.head = w;
-    } else {
-      tail.next = w;
-      w.prev = tail;
-    }
-    this.tail = w;
+/** Settles a queue entry with `result` (a taken value, or a put's `true`). */
+export function settle(handler: Handler, result: unknown): void {
+  if (typeof handler === "function") handler(result);
+  else handler.complete(result);
+}
+
+/**
+ * FIFO of parked operations: a ring of (value, handler) pairs. The common plain `put`/`take`
+ * is stored as its bare resolve function; anything that can be cancelled is a `Waiter`, and
+ * cancelling one only marks it: `length` counts live entries, `shift` skips cancelled ones, and
+ * the ring is compacted when cancelled entries outnumber live ones. O(1) amortised throughout.
+ */
+export class WaiterQueue {
+  private items: unknown[] = new Array(8);
+  /** First pair, in pairs. */
+  private first = 0;
+  /** Pairs stored, live or cancelled. */
+  private stored = 0;
+  /** Capacity in pairs, minus one (capacities are powers of two). */
+  private mask = 3;
+  private cancelled = 0;
+  /** Live entries. */
+  length = 0;
+  /** The value of the entry `shift` removed. */
+  value: unknown = undefined;
+  /** The handler of the entry `shift` removed. */
+  handler: Handler | undefined = undefined;
+
+  push(value: unknown, handler: Handler): void {
+    if (this.stored > this.mask) this.grow();
+    const i = ((this.first + this.stored) & this.mask) << 1;
+    this.items[i] = value;
+    this.items[i + 1] = handler;
+    this.stored++;
     this.length++;
   }
 
-  /**
-   * Unlinks and returns the oldest waiter. Callers check `head` first. The waiter's own links
-   * are left as they are (`remove` tests against `head`/`tail`, never against stale links).
-   */
-  shift(): Waiter {
-    const w = this.head!;
-    const next = w.next;
-    this.head = next;
-    if (next === undefined) this.tail = undefined;
-    w.queue = undefined;
-    this.length--;
-    return w;
+  pushWaiter(w: Waiter): void {
+    w.queue = this;
+    this.push(w.value, w);
   }
 
-  /** Unlinks a waiter that is in this queue. */
-  remove(w: Waiter): void {
-    const prev = w.prev;
-    const next = w.next;
-    if (this.head === w) this.head = next;
-    else prev!.next = next;
-    if (this.tail === w) this.tail = prev;
-    else next!.prev = prev;
-    w.prev = undefined;
-    w.next = undefined;
+  /** Removes the oldest live entry into `value`/`handler`. Callers check `length` first. */
+  shift(): void {
+    const items = this.items;
+    for (;;) {
+      const i = this.first << 1;
+      const handler = items[i + 1] as Handler;
+      const value = items[i];
+      items[i] = undefined;
+      items[i + 1] = undefined;
+      this.first = (this.first + 1) & this.mask;
+      this.stored--;
+      if (typeof handler === "function" || handler.queue === this) {
+        if (typeof handler !== "function") handler.queue = undefined;
+        this.length--;
+        this.value = value;
+        this.handler = handler;
+        return;
+      }
+      this.cancelled--;
+    }
+  }
+
+  /** Cancels a queued waiter: it will never be settled. */
+  cancel(w: Waiter): void {
     w.queue = undefined;
     this.length--;
+    this.cancelled++;
+    if (this.cancelled > 32 && this.cancelled > this.length) this.compact();
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const pairs = this.mask + 1;
+    const next = new Array(pairs * 4);
+    for (let k = 0; k < pairs; k++) {
+      const i = ((this.first + k) & this.mask) << 1;
+      next[k << 1] = old[i];
+      next[(k << 1) + 1] = old[i + 1];
+    }
+    this.items = next;
+    this.first = 0;
+    this.mask = pairs * 2 - 1;
+  }
+
+  /** Drops cancelled entries, keeping the order of live ones. */
+  private compact(): void {
+    const items = this.items;
+    let kept = 0;
+    for (let k = 0; k < this.stored; k++) {
+      const i = ((this.first + k) & this.mask) << 1;
+      const value = items[i];
+      const handler = items[i + 1] as Handler;
+      items[i] = undefined;
+      items[i + 1] = undefined;
+      if (typeof handler === "function" || handler.queue === this) {
+        const j = ((this.first + kept) & this.mask) << 1;
+        items[j] = value;
+        items[j + 1] = handler;
+        kept++;
+      }
+    }
+    this.stored = kept;
+    this.cancelled = 0;
   }
 }
