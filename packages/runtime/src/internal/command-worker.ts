@@ -84,7 +84,6 @@ export class CommandWorker extends WorkerRunner {
         this.rt.progress();
         value = await next;
         this.waiting = false;
-        burst = 0;
         if (value === undefined) return;
         if (this.halted) {
           this.rt.shutdownDropValue(this.name, this.inChannel, value);
@@ -102,7 +101,6 @@ export class CommandWorker extends WorkerRunner {
             this.wakeSlot = resolve;
           });
         }
-        burst = 0;
       }
       if (++burst >= YIELD_EVERY) {
         burst = 0;
