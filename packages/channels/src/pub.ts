@@ -63,10 +63,9 @@ class PubImpl<T, K> implements Pub<T, K> {
       const value = await this.source.take();
       if (value === undefined) break;
       const topic = this.topicFn(value);
+      // A topic's channel is only closed below, so this put is never refused.
       const t = this.topics.get(topic);
-      if (t !== undefined && !(await t.ch.put(value)) && this.topics.get(topic) === t) {
-        this.topics.delete(topic);
-      }
+      if (t !== undefined) await t.ch.put(value);
     }
     for (const t of this.topics.values()) t.ch.close();
   }

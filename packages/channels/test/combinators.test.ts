@@ -129,7 +129,7 @@ describe("pub / sub / unsub", () => {
     expect([b.poll(), b.poll()]).toEqual(["b1", undefined]);
   });
 
-  it("drops a topic whose internal channel was closed, and subscribes closed after the end", async () => {
+  it("closes subscribers with the source, and a late subscriber at once", async () => {
     const src = chan<string>();
     const p = pub(src, (v) => v);
     const x = sub(p, "x", chan<string>(1));
