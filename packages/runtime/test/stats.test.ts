@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startWorkers } from "../src/index.js";
+import { Histogram } from "../src/internal/histogram.js";
+import { latch } from "./helpers.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("latency histogram", () => {
+  it("gives percentiles within a bucket's width (~3%) and the exact max", () => {
+    const h = new Histogram();
+    for (let i = 1; i <= 1000; i++) h.record(i); // 1..1000 ms
+    const s = h.summary();
+    expect(s.p50).toBeGreaterThan(500 * 0.97);
+    expect(s.p50).toBeLessThan(500 * 1.03);
+    expect(s.p95).toBeGreaterThan(950 * 0.97);
+    expect(s.p95).toBeLessThan(950 * 1.03);
+    expect(s.p99).toBeGreaterThan(990 * 0.97);
+    expect(s.p99).toBeLessThanOrEqual(1000);
+    expect(s.max).toBe(1000);
+  });
+
+  it("is exact below 32 microseconds and never reports above the max", () => {
+    const h = new Histogram();
+    for (const us of [1, 2, 3, 4]) h.record(us / 1000);
+    expect(h.summary()).toEqual({ p50: 0.002, p95: 0.004, p99: 0.004, max: 0.004 });
+  });
+
+  it("stays bounded: huge, zero and negative values land in the edge buckets", () => {
+    const h = new Histogram();
+    h.record(10 * 3600 * 1000); // ten hours
+    h.record(0);
+    h.record(-1);
+    expect(h.count).toBe(3);
+    expect(h.summary().max).toBe(10 * 3600 * 1000);
+    expect(h.summary().p50).toBe(0);
+  });
+
+  it("reports zeros when empty", () => {
+    expect(new Histogram().summary()).toEqual({ p50: 0, p95: 0, p99: 0, max: 0 });
+  });
+});
+
+describe("stats()", () => {
+  it("is plain JSON with the documented superset shape", async () => {
+    vi.useFakeTimers();
+    const gate = latch();
+    const system = await startWorkers({
+      channels: {
+        in: { buffer: 2 },
+        slide: { buffer: 1, bufferType: "sliding" },
+        errors: { buffer: 1 },
+      },
+      workers: {
+        w: {
+          kind: "command",
+          in: "in",
+          expose: true,
+          failChan: "errors",
+          workerFn: async (_c: unknown, n: number) => {
+            if (n === 0) throw new Error("zero");
+            vi.advanceTimersByTime(n);
+            await gate.promise;
+            return n;
+          },
+        },
+        t: { kind: "ticker", intervalMs: 1000, out: "slide" },
+      },
+    });
+    await system.command("w", 0);
+    await system.command("w", 5);
+    await vi.advanceTimersByTimeAsync(0);
+    await system.command("w", 7);
+    await vi.advanceTimersByTimeAsync(2000);
+    const running = system.stats();
+    expect(JSON.parse(JSON.stringify(running))).toEqual(running);
+    expect(running).toEqual({
+      at: expect.any(Number),
+      uptimeMs: expect.any(Number),
+      drops: { in: 0, slide: 1, errors: 0 },
+      errors: { w: 1, t: 0 },
+      workers: {
+        w: {
+          kind: "command",
+          dispatch: "go",
+          processed: 0,
+          errors: 1,
+          inFlight: 1,
+          skippedTicks: 0,
+          latencyMs: expect.any(Object),
+        },
+        t: {
+          kind: "ticker",
+          dispatch: "go",
+          processed: 2,
+          errors: 0,
+          inFlight: 0,
+          skippedTicks: 0,
+          latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+        },
+      },
+      channels: {
+        in: {
+          size: 1,
+          capacity: 2,
+          bufferType: "fixed",
+          pendingPuts: 0,
+          pendingTakes: 0,
+          drops: 0,
+          closed: false,
+        },
+        slide: {
+          size: 1,
+          capacity: 1,
+          bufferType: "sliding",
+          pendingPuts: 0,
+          pendingTakes: 0,
+          drops: 1,
+          closed: false,
+        },
+        errors: {
+          size: 1,
+          capacity: 1,
+          bufferType: "fixed",
+          pendingPuts: 0,
+          pendingTakes: 0,
+          drops: 0,
+          closed: false,
+        },
+      },
+    });
+    expect(running.uptimeMs).toBe(2005); // 2000 ms advanced, plus 5 ms the worker took
+    gate.resolve();
+    const stopping = system.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    await stopping;
+    const done = system.stats();
+    expect(done.workers.w).toMatchObject({ processed: 2, errors: 1, inFlight: 0 });
+    // Each message's synchronous part moved the fake clock by n ms.
+    expect(done.workers.w!.latencyMs.max).toBe(7);
+    expect(done.workers.w!.latencyMs.p50).toBeGreaterThanOrEqual(5 * 0.97);
+    expect(done.channels.in!.closed).toBe(true);
+    expect(system.stats()).not.toHaveProperty("threads");
+  });
+
+  it("ctx.stats() returns the current snapshot", async () => {
+    let seen: unknown;
+    const system = await startWorkers({
+      channels: { in: { buffer: 1 } },
+      workers: {
+        w: {
+          kind: "command",
+          in: "in",
+          expose: true,
+          workerFn: (ctx: { stats(): unknown }) => {
+            seen = ctx.stats();
+          },
+        },
+      },
+    });
+    await system.request("w", 1);
+    await system.stop();
+    expect(seen).toMatchObject({ workers: { w: { processed: 0 } } });
+  });
+});
