@@ -251,3 +251,21 @@ describe("a careless around", () => {
     expect(system.stats().workers.w).toMatchObject({ processed: 0, errors: 1 });
   });
 });
+
+describe("a throwing inject", () => {
+  it("never breaks the flow of messages", async () => {
+    const warning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    const obs = {
+      emit: () => {},
+      inject(): void {
+        throw new Error("inject broke");
+      },
+    };
+    const system = await startWorkers(failing, { obs });
+    await expect(system.request("w", 1)).resolves.toBe(1);
+    await expect(system.request("w", -1)).rejects.toThrow("negative");
+    await system.stop();
+    expect(await system.channels.out!.take()).toBe(1);
+    warning.mockRestore();
+  });
+});

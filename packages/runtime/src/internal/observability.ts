@@ -57,20 +57,29 @@ function resolveSink(component: unknown): Sink {
 
 let warned = false;
 
-/** An emitter must not break a worker loop: its exceptions become one process warning. */
+/** Observability must not break a worker loop: its exceptions become one process warning. */
+function warnOnce(what: string, error: unknown): void {
+  if (warned) return;
+  warned = true;
+  let detail: string;
+  try {
+    detail = String(error);
+  } catch {
+    detail = "(unprintable)";
+  }
+  process.emitWarning(`${what} threw; further observability errors are ignored`, {
+    code: "WORKERS_OBSERVABILITY_ERROR",
+    detail,
+  });
+}
+
 function guarded(sink: Sink): Sink {
   if (sink === NOOP) return NOOP;
   return (event) => {
     try {
       sink(event);
     } catch (error) {
-      if (!warned) {
-        warned = true;
-        process.emitWarning(
-          `A workers emitter threw while handling "${event.type}"; further emitter errors are ignored`,
-          { code: "WORKERS_EMITTER_ERROR", detail: String(error) },
-        );
-      }
+      warnOnce(`A workers emitter handling "${event.type}"`, error);
     }
   };
 }
@@ -84,7 +93,16 @@ export function resolveObservability(components: Components): ResolvedObservabil
       : {};
   return {
     emit: guarded(resolveSink(component)),
-    inject: typeof hooks.inject === "function" ? hooks.inject.bind(hooks) : undefined,
+    inject:
+      typeof hooks.inject === "function"
+        ? (headers, info) => {
+            try {
+              hooks.inject!(headers, info);
+            } catch (error) {
+              warnOnce("The inject hook", error);
+            }
+          }
+        : undefined,
     around: typeof hooks.around === "function" ? hooks.around.bind(hooks) : undefined,
     attach: typeof hooks.attach === "function" ? hooks.attach.bind(hooks) : undefined,
   };
