@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type Impl, impls, ours, type WorkloadId } from "./impls.js";
-import { measureMemory } from "./memory.js";
+import { measureAllocations, measureMemory } from "./memory.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -142,6 +142,9 @@ async function main(): Promise<void> {
 
   console.log("\nMemory, 1M buffered numbers (heap bytes a message, over the values):");
   for (const line of await measureMemory(gc)) console.log(`  ${line}`);
+
+  console.log("\nHeap bytes allocated a message (no GC during the run):");
+  for (const line of await measureAllocations()) console.log(`  ${line}`);
 
   console.log(
     `\n${verdicts.length === 0 ? "All targets met." : `Below target:\n  ${verdicts.join("\n  ")}`}`,

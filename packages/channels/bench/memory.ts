@@ -41,3 +41,25 @@ export async function measureMemory(gc: () => void): Promise<string[]> {
   });
   return lines;
 }
+
+/**
+ * Heap bytes allocated a message by some workloads, measured in a child process whose young
+ * generation is large enough (256 MB semi-spaces) that no garbage collection runs during a
+ * measurement, so the growth of `heapUsed` is what the run allocated.
+ */
+export async function measureAllocations(): Promise<string[]> {
+  const { execFileSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--min-semi-space-size=256",
+      "--max-semi-space-size=256",
+      "--expose-gc",
+      ...process.execArgv,
+      fileURLToPath(new URL("./alloc.ts", import.meta.url)),
+    ],
+    { encoding: "utf8" },
+  );
+  return out.trim().split("\n");
+}
