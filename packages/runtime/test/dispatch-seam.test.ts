@@ -229,6 +229,42 @@ describe("thread dispatch seam", () => {
     expect(current!.batches.map((b) => b.map((t) => t.body))).toEqual([[0], [1, 2, 3], [4]]);
   });
 
+  it("batch.maxWaitMs lets a partial batch wait that long for more messages", async () => {
+    vi.useFakeTimers();
+    const system = await startWorkers(
+      def({ a: worker("a", { in: "a", batch: { size: 3, maxWaitMs: 50 } }) }, { a: fixed(8) }),
+    );
+    const replies = [system.request("a", 0)];
+    await vi.advanceTimersByTimeAsync(20);
+    replies.push(system.request("a", 1));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(current!.batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(20); // 50 ms after the first: the partial batch goes
+    expect(current!.batches.map((b) => b.map((t) => t.body))).toEqual([[0, 1]]);
+    for (const n of [2, 3, 4]) replies.push(system.request("a", n));
+    await vi.advanceTimersByTimeAsync(0); // a full batch does not wait
+    expect(current!.batches.map((b) => b.map((t) => t.body))).toEqual([
+      [0, 1],
+      [2, 3, 4],
+    ]);
+    expect(await Promise.all(replies)).toEqual([0, 1, 2, 3, 4]);
+    await system.stop();
+  });
+
+  it("a draining stop waits for a partial batch that is filling", async () => {
+    vi.useFakeTimers();
+    const system = await startWorkers(
+      def({ a: worker("a", { in: "a", batch: { size: 3, maxWaitMs: 50 } }) }, { a: fixed(8) }),
+    );
+    const reply = system.request("a", 0);
+    await vi.advanceTimersByTimeAsync(10);
+    const stopping = system.stop();
+    await vi.advanceTimersByTimeAsync(40);
+    await stopping;
+    await expect(reply).resolves.toBe(0);
+    expect(current!.batches.map((b) => b.map((t) => t.body))).toEqual([[0]]);
+  });
+
   it("channelOp carries out a thread's put/offer: envelopes for input channels, inject, false when full", async () => {
     const seen: unknown[] = [];
     const injected: unknown[] = [];

@@ -24,6 +24,8 @@ export class CommandWorker extends WorkerRunner {
   readonly channel: Channel<unknown>;
   readonly concurrency: number;
   readonly batchSize: number;
+  /** How long a partial batch waits for more messages (`batch.maxWaitMs`). */
+  readonly batchWaitMs: number;
   /** How `command` / `request` write into the input channel. */
   readonly putMode: PutMode;
   /** Set by `stop`: take nothing more. */
@@ -51,6 +53,7 @@ export class CommandWorker extends WorkerRunner {
     this.putMode = putMode;
     this.concurrency = def.concurrency;
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
+    this.batchWaitMs = this.batchSize > 1 ? (def.batch?.maxWaitMs ?? 0) : 0;
     this.onRelease = this.releaseSlot;
   }
 
@@ -90,7 +93,23 @@ export class CommandWorker extends WorkerRunner {
           return;
         }
       }
-      const pending = this.batchSize > 1 ? this.runBatch(value) : this.runOne(value);
+      let pending: Promise<void> | undefined;
+      if (this.batchSize > 1) {
+        const items = [unwrap(value)];
+        this.fillFromBuffer(items);
+        if (items.length < this.batchSize && this.batchWaitMs > 0) {
+          await this.waitForMore(items);
+          if (this.halted) {
+            for (const item of items) {
+              this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
+            }
+            return;
+          }
+        }
+        pending = this.executeBatch(items);
+      } else {
+        pending = this.runOne(value);
+      }
       if (pending !== undefined) {
         this.active++;
         // A batch is released when all its messages are; a single message by `onRelease`.
@@ -115,19 +134,47 @@ export class CommandWorker extends WorkerRunner {
       : this.execute(undefined, value);
   }
 
-  /** One message, then whatever is already buffered, up to the batch size; never waits. */
-  private runBatch(first: unknown): Promise<void> {
-    const items = [unwrap(first)];
+  /** Adds what is already buffered, up to the batch size. */
+  private fillFromBuffer(items: BatchItem[]): void {
     while (items.length < this.batchSize) {
       const value = this.channel.poll();
-      if (value === undefined) break;
+      if (value === undefined) return;
       items.push(unwrap(value));
     }
-    return this.executeBatch(items);
+  }
+
+  /**
+   * `batch.maxWaitMs` > 0: waits up to that long (from now) for more messages to fill a
+   * partial batch. The loop is not idle meanwhile, so a draining stop waits for the batch.
+   */
+  private async waitForMore(items: BatchItem[]): Promise<void> {
+    const deadline = performance.now() + this.batchWaitMs;
+    while (items.length < this.batchSize && !this.halted) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), remaining);
+      let value: unknown;
+      try {
+        value = await this.channel.take({ signal: controller.signal });
+      } catch {
+        return; // the wait is over
+      } finally {
+        clearTimeout(timer);
+      }
+      if (value === undefined) return;
+      items.push(unwrap(value));
+      this.fillFromBuffer(items);
+    }
   }
 }
 
-function unwrap(value: unknown): { env: MessageEnvelope | undefined; body: unknown } {
+interface BatchItem {
+  env: MessageEnvelope | undefined;
+  body: unknown;
+}
+
+function unwrap(value: unknown): BatchItem {
   return value instanceof MessageEnvelope
     ? { env: value, body: value.body }
     : { env: undefined, body: value };
