@@ -16,6 +16,15 @@ export type {
   WorkerInfo,
 } from "./internal/dispatch.js";
 export { startWorkers } from "./start-workers.js";
+export {
+  ThreadClosedError,
+  ThreadCrashedError,
+  ThreadError,
+  type ThreadErrorCode,
+  ThreadLoadError,
+  ThreadOptionsError,
+  ThreadQueueFullError,
+} from "./thread/errors.js";
 export type {
   ChannelStats,
   Components,

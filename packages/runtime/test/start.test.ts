@@ -114,3 +114,30 @@ describe("workersComponent", () => {
     expect(system.state).toBe("stopped");
   });
 });
+
+describe("package exports", () => {
+  it("exports every error class with its code", async () => {
+    const mod = await import("../src/index.js");
+    const codes = {
+      NotExposedError: "ERR_NOT_EXPOSED",
+      StoppedError: "ERR_STOPPED",
+      TimeoutError: "ERR_TIMEOUT",
+      DroppedError: "ERR_DROPPED",
+      InvalidMessageError: "ERR_INVALID_MESSAGE",
+      UnknownChannelError: "ERR_UNKNOWN_CHANNEL",
+      StartError: "ERR_START",
+    } as const;
+    expect(new mod.NotExposedError("x", []).code).toBe(codes.NotExposedError);
+    expect(new mod.StoppedError().code).toBe(codes.StoppedError);
+    expect(new mod.TimeoutError("x", 1).code).toBe(codes.TimeoutError);
+    expect(new mod.DroppedError("input-drop", "c").code).toBe(codes.DroppedError);
+    expect(new mod.InvalidMessageError().code).toBe(codes.InvalidMessageError);
+    expect(new mod.UnknownChannelError("c").code).toBe(codes.UnknownChannelError);
+    expect(new mod.StartError("m").code).toBe(codes.StartError);
+    for (const E of [mod.NotExposedError, mod.StoppedError, mod.TimeoutError, mod.DroppedError]) {
+      expect(E.prototype).toBeInstanceOf(mod.WorkersError);
+    }
+    expect(new mod.ThreadCrashedError("boom").code).toBe("ERR_THREAD_CRASHED");
+    expect(new mod.ThreadClosedError()).toBeInstanceOf(mod.ThreadError);
+  });
+});
