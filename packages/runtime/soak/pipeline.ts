@@ -13,6 +13,8 @@ export interface SoakOptions {
   readonly producers?: number;
   /** A full GC (`global.gc` under `--expose-gc`); heap figures are only taken with it. */
   readonly gc?: (() => void) | undefined;
+  /** Where stage 2 runs: on the event loop (default) or on the thread pool. */
+  readonly stage2?: "go" | "thread";
 }
 
 export interface SoakResult {
@@ -76,6 +78,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sampler = setInterval(() => {
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   }, 250);
+  const s2 =
+    options.stage2 === "thread"
+      ? {
+          kind: "command" as const,
+          in: "s2/in",
+          concurrency: 32,
+          outputChan: "s3/in",
+          failChan: "errors",
+          dispatch: "thread" as const,
+          workerFn: `${new URL("./thread-stage.mjs", import.meta.url).href}#stage2`,
+        }
+      : {
+          kind: "command" as const,
+          in: "s2/in",
+          concurrency: 4,
+          outputChan: "s3/in",
+          failChan: "errors",
+          workerFn: (_ctx: unknown, id: number): number | Promise<number> => {
+            if (id % 1000 === 999) throw new Error(`stage 2 refuses ${id}`);
+            return id % 192 === 0 ? immediate().then(() => id) : id;
+          },
+        };
   const system = await startWorkers(
     {
       channels: {
@@ -94,17 +118,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           // Asynchronous (one microtask each), so stage 2 runs between its messages.
           workerFn: async (_ctx: unknown, id: number): Promise<number> => id,
         },
-        s2: {
-          kind: "command",
-          in: "s2/in",
-          concurrency: 4,
-          outputChan: "s3/in",
-          failChan: "errors",
-          workerFn: (_ctx: unknown, id: number): number | Promise<number> => {
-            if (id % 1000 === 999) throw new Error(`stage 2 refuses ${id}`);
-            return id % 192 === 0 ? immediate().then(() => id) : id;
-          },
-        },
+        s2,
         s3: {
           kind: "command",
           in: "s3/in",
@@ -115,6 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       },
     },
     { obs: emit },
+    { threads: { min: 2, max: 2 } },
   );
 
   // Measured from here: the run itself, not the definition's validation.
