@@ -11,17 +11,14 @@ import {
   UnknownChannelError,
 } from "../errors.js";
 import type {
-  ChannelStats,
   Components,
   CustomEvent,
   DropEventReason,
-  ErrorEvent,
   Headers,
   RequestOptions,
   StartOptions,
   StatsSnapshot,
   StopOptions,
-  WorkerStats,
   WorkersEvent,
   WorkersSystem,
 } from "../types.js";
@@ -29,8 +26,11 @@ import { ChannelFacade } from "./channel-facade.js";
 import { CommandWorker } from "./command-worker.js";
 import { DevGuard } from "./dev-guard.js";
 import type { ChannelOp, ModuleRef, ThreadDispatcher } from "./dispatch.js";
-import { EMPTY_HEADERS, epochNow, MessageEnvelope, type Reply } from "./envelope.js";
+import { EMPTY_HEADERS, epochNow, MessageEnvelope } from "./envelope.js";
+import { errorEvent, guardEvent } from "./events.js";
 import { type ResolvedObservability, resolveObservability } from "./observability.js";
+import { PendingRequest } from "./pending-request.js";
+import { snapshot } from "./stats.js";
 import { loadThreadDispatcher } from "./thread-loader.js";
 import { TickerWorker } from "./ticker-worker.js";
 import type { Job, WorkerRunner } from "./worker-runner.js";
@@ -40,45 +40,6 @@ export const ABORT_GRACE_MS = 100;
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
-
-/** The settle-once side of a `request`. */
-class PendingRequest implements Reply {
-  private done = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  cleanup: (() => void) | undefined = undefined;
-
-  constructor(
-    private readonly onValue: (value: unknown) => void,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  resolve(value: unknown): void {
-    if (this.finish()) this.onValue(value);
-  }
-
-  reject(error: unknown): void {
-    if (this.finish()) this.onError(error);
-  }
-
-  private finish(): boolean {
-    if (this.done) return false;
-    this.done = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.cleanup?.();
-    return true;
-  }
-}
-
-function errorMessage(error: unknown): string {
-  // Any thrown value, even one whose every access throws, must not break the worker loop.
-  try {
-    if (error instanceof Error) return String(error.message);
-    if (typeof error === "string") return error;
-    return String(error);
-  } catch {
-    return "Unknown error";
-  }
-}
 
 export class Runtime implements WorkersSystem<any> {
   readonly definition: NormalizedDefinition;
@@ -116,7 +77,7 @@ export class Runtime implements WorkersSystem<any> {
     this.guard =
       options.devGuard === true
         ? new DevGuard(options.guardMs ?? 50, (workerId, blockedMs, msg) =>
-            this.emitGuard(workerId, blockedMs, msg),
+            this.obs.emit(guardEvent(workerId, blockedMs, msg)),
           )
         : undefined;
 
@@ -411,77 +372,17 @@ export class Runtime implements WorkersSystem<any> {
   }
 
   reportError(runner: WorkerRunner, msg: unknown, error: unknown): void {
-    const base = {
-      type: "workers.error" as const,
-      workerId: runner.name,
-      workerKind: runner.info.kind,
-    };
-    const tail = { message: errorMessage(error), msg, error };
-    const withChannel =
-      runner.inChannel === undefined
-        ? { ...base, ...tail }
-        : { ...base, channel: runner.inChannel, ...tail };
-    const failChan = runner.failChan;
-    const event: ErrorEvent =
-      failChan === undefined
-        ? { ...withChannel, at: Date.now() }
-        : { ...withChannel, failChan, at: Date.now() };
+    const event = errorEvent(runner, msg, error);
     this.obs.emit(event);
-    if (failChan !== undefined) this.deliver(failChan, event, runner.name, "fail-chan-full");
-  }
-
-  private emitGuard(workerId: string, blockedMs: number, msg: unknown): void {
-    const ms = Math.round(blockedMs * 10) / 10;
-    this.obs.emit({
-      type: "workers.guard",
-      workerId,
-      blockedMs: ms,
-      msg,
-      message: `Worker "${workerId}" blocked the event loop for ${ms} ms; move blocking work to dispatch: "thread"`,
-      at: Date.now(),
-    });
+    if (runner.failChan !== undefined) {
+      this.deliver(runner.failChan, event, runner.name, "fail-chan-full");
+    }
   }
 
   // ---- stats ----
 
   stats(): StatsSnapshot {
-    const workers: Record<string, WorkerStats> = {};
-    const errors: Record<string, number> = {};
-    for (const r of this.runners) {
-      errors[r.name] = r.errors;
-      workers[r.name] = {
-        kind: r.info.kind,
-        dispatch: r.info.dispatch,
-        processed: r.processed,
-        errors: r.errors,
-        inFlight: r.inFlight,
-        skippedTicks: r.skippedTicks,
-        latencyMs: r.latency.summary(),
-      };
-    }
-    const channels: Record<string, ChannelStats> = {};
-    for (const [name, ch] of Object.entries(this.channels)) {
-      channels[name] = {
-        size: ch.size,
-        capacity: ch.capacity,
-        bufferType: ch.bufferType,
-        pendingPuts: ch.pendingPuts,
-        pendingTakes: ch.pendingTakes,
-        drops: ch.drops,
-        closed: ch.closed,
-      };
-    }
-    const snapshot = {
-      at: Date.now(),
-      uptimeMs: Math.round((performance.now() - this.startedAt) * 1000) / 1000,
-      drops: { ...this.dropCounts },
-      errors,
-      workers,
-      channels,
-    };
-    return this.dispatcher === undefined
-      ? snapshot
-      : { ...snapshot, threads: this.dispatcher.stats() };
+    return snapshot(this.runners, this.channels, this.dropCounts, this.startedAt, this.dispatcher);
   }
 
   // ---- stop ----
