@@ -9,8 +9,8 @@ import { measureAllocations, measureMemory } from "./memory.js";
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const TARGET_S = Number(process.env.BENCH_TARGET_MS ?? 80) / 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const TARGET_S = Number(process.env.BENCH_TARGET_MS ?? 50) / 1000;
 const only = process.env.BENCH_ONLY?.split(",");
 
 const workloads: { id: WorkloadId; what: string }[] = [

@@ -101,9 +101,15 @@ export class Chan<T> implements Channel<T> {
     const signal = options === undefined ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.isClosed) return FALSE;
+    // `accept` inlined for the common cases: hand-off to a taker, room in the buffer.
+    const takers = this.takers;
+    if (takers.length !== 0) {
+      if (this.kind === PROMISE_KIND) this.accept(value);
+      else settle(takers.shift(), value);
+      return TRUE;
+    }
     const count = this.count;
-    if (count < this.cap && count > 0) {
-      // Room in a non-empty buffer (so no taker waits): buffer it inline.
+    if (count < this.cap) {
       if (count === this.buf.length) this.grow();
       this.buf[(this.head + count) & this.mask] = value;
       this.count = count + 1;
@@ -217,10 +223,7 @@ export class Chan<T> implements Channel<T> {
     this.isClosed = true;
     // Takers wait only on an empty channel with no pending put: they all get the sentinel.
     const takers = this.takers;
-    while (takers.length !== 0) {
-      takers.shift();
-      settle(takers.handler!, undefined);
-    }
+    while (takers.length !== 0) settle(takers.shift(), undefined);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
@@ -253,8 +256,7 @@ export class Chan<T> implements Channel<T> {
         this.deliverAll(value);
         return true;
       }
-      takers.shift();
-      settle(takers.handler!, value);
+      settle(takers.shift(), value);
       return true;
     }
     if (this.count < this.cap) {
@@ -297,9 +299,9 @@ export class Chan<T> implements Channel<T> {
     this.count--;
     const putters = this.putters;
     if (putters.length !== 0) {
-      putters.shift();
+      const handler = putters.shift();
       this.pushValue(putters.value as T);
-      settle(putters.handler!, true);
+      settle(handler, true);
     }
     return value;
   }
@@ -307,9 +309,9 @@ export class Chan<T> implements Channel<T> {
   /** Unbuffered (or full and refilled) hand-off from the oldest pending put. */
   private takeFromPutter(): T {
     const putters = this.putters;
-    putters.shift();
+    const handler = putters.shift();
     const value = putters.value as T;
-    settle(putters.handler!, true);
+    settle(handler, true);
     return value;
   }
 
@@ -348,10 +350,7 @@ export class Chan<T> implements Channel<T> {
   /** Promise channel: every pending take gets the (kept) value. */
   private deliverAll(value: T): void {
     const takers = this.takers;
-    while (takers.length !== 0) {
-      takers.shift();
-      settle(takers.handler!, value);
-    }
+    while (takers.length !== 0) settle(takers.shift(), value);
   }
 }
 

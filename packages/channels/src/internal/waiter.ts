@@ -157,10 +157,8 @@ export class WaiterQueue {
   private cancelled = 0;
   /** Live entries. */
   length = 0;
-  /** The value of the entry `shift` removed. */
+  /** The value of the entry `shift` removed last. */
   value: unknown = undefined;
-  /** The handler of the entry `shift` removed. */
-  handler: Handler | undefined = undefined;
 
   push(value: unknown, handler: Handler): void {
     if (this.stored > this.mask) this.grow();
@@ -176,8 +174,11 @@ export class WaiterQueue {
     this.push(w.value, w);
   }
 
-  /** Removes the oldest live entry into `value`/`handler`. Callers check `length` first. */
-  shift(): void {
+  /**
+   * Removes the oldest live entry and returns its handler; its value is left in `value`.
+   * Callers check `length` first.
+   */
+  shift(): Handler {
     const items = this.items;
     for (;;) {
       const i = this.first << 1;
@@ -187,12 +188,16 @@ export class WaiterQueue {
       items[i + 1] = undefined;
       this.first = (this.first + 1) & this.mask;
       this.stored--;
-      if (typeof handler === "function" || handler.queue === this) {
-        if (typeof handler !== "function") handler.queue = undefined;
+      if (typeof handler === "function") {
         this.length--;
         this.value = value;
-        this.handler = handler;
-        return;
+        return handler;
+      }
+      if (handler.queue === this) {
+        handler.queue = undefined;
+        this.length--;
+        this.value = value;
+        return handler;
       }
       this.cancelled--;
     }
