@@ -5,20 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo, summary } from "../src/demo.js";
 import { type ImageServer, startImageServer } from "../src/image-server.js";
 import type { StoredImage } from "../src/jobs.js";
 import { type Service, startService } from "../src/service.js";
 import { generateTestImages } from "../src/test-images.js";
 import { THUMBNAIL_SIDE } from "../src/workers.js";
-
-// The runtime loads its thread dispatcher through a computed specifier, which vitest's module
-// runner cannot map from `.js` to the `.ts` source: hand it over directly.
-vi.mock("../../../packages/runtime/src/internal/thread-loader.js", async () => {
-  const mod = await import("../../../packages/runtime/src/thread/thread-dispatcher.js");
-  return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
-});
 
 // The runtime runs from source here (`.ts`): its threads need the tsx hooks and the condition.
 const threads = {

@@ -11,11 +11,6 @@ import { startService } from "../src/service.js";
 import { startTelemetry } from "../src/telemetry.js";
 import { generateTestImages } from "../src/test-images.js";
 
-// See e2e.test.ts: the runtime runs from source here.
-vi.mock("../../../packages/runtime/src/internal/thread-loader.js", async () => {
-  const mod = await import("../../../packages/runtime/src/thread/thread-dispatcher.js");
-  return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
-});
 const threads = {
   max: 1,
   execArgv: [

@@ -1,14 +1,9 @@
 // No tracer, meter, propagator or context manager registered: the API is a no-op.
 import { trace } from "@opentelemetry/api";
 import { startWorkers } from "@workers/runtime";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Headers, otelObservability } from "../src/index.js";
 import { around } from "../src/thread.js";
-
-vi.mock("../../runtime/src/internal/thread-loader.js", async () => {
-  const mod = await import("../../runtime/src/thread/thread-dispatcher.js");
-  return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
-});
 
 describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
   it("runs a go -> thread -> go pipeline through the runtime unchanged", async () => {

@@ -3,15 +3,10 @@ import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { startWorkers, type WorkersEvent, type WorkersSystem } from "@workers/runtime";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { otelObservability } from "../src/index.js";
 import { RELAY_CHANNEL, type RelayedSpan, relayed } from "./fixtures/span-relay.js";
 import { histogram, points, type TestSdk, testSdk } from "./helpers.js";
-
-vi.mock("../../runtime/src/internal/thread-loader.js", async () => {
-  const mod = await import("../../runtime/src/thread/thread-dispatcher.js");
-  return { loadThreadDispatcher: async () => mod.createThreadDispatcher };
-});
 
 const fixture = (name: string): string =>
   `${new URL("./fixtures/thread-workers.ts", import.meta.url).href}#${name}`;
