@@ -342,6 +342,8 @@ describe("thread dispatch seam", () => {
     await vi.advanceTimersByTimeAsync(100);
     await stopping;
     expect(current!.tasks[1]!.signal.reason).toBeInstanceOf(StoppedError);
-    expect(system.stats().workers.a).toMatchObject({ errors: 2, inFlight: 0 });
+    // The timed-out request is the worker's error; the message stop gave up on is a shutdown drop.
+    expect(system.stats().workers.a).toMatchObject({ errors: 1, inFlight: 0 });
+    expect(rec.of("workers.drop")).toMatchObject([{ reason: "shutdown", msg: "s", workerId: "a" }]);
   });
 });
