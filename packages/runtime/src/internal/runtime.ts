@@ -461,6 +461,10 @@ export class Runtime implements WorkersSystem<any> {
     for (const r of this.runners) for (const job of r.jobs) jobs.push(job);
     const reason = new StoppedError("The workers system stopped before this message finished");
     if (jobs.length > 0) {
+      // The pool answers an aborted thread message at once with the abort's reason, whatever
+      // the thread does: what a thread worker still runs here is a shutdown drop, reported
+      // before the abort (its late outcome is ignored), never an error of the worker.
+      for (const r of this.runners) if (r.thread) for (const job of [...r.jobs]) r.abandon(job);
       this.stopController.abort(reason);
       for (const job of jobs) {
         job.env?.abort?.abort(reason);
