@@ -232,3 +232,42 @@ test("out of memory under resourceLimits: the message fails with ERR_THREAD_CRAS
   l.drain(limited, "out");
   expect(await l.check(limited)).toMatchObject({ sent: 4, processed: 3, failed: 1 });
 });
+
+describe("stop in the middle of each thread fault", () => {
+  test.each([
+    ["throw", true],
+    ["reject", false],
+    ["throwNonError", true],
+    ["uncloneableResult", false],
+    ["exit", true],
+    ["neverHonourAbort", false],
+    ["neverIgnoreAbort", true],
+  ] as const)(
+    "%s (drain: %s): every message ends once, late calls are refused",
+    async (fault, drain) => {
+      const l = new Ledger();
+      const sys = await startWorkers(
+        definition(8),
+        { obs: l.emit },
+        {
+          threads: { min: 1, max: 1, execArgv: tsxExecArgv },
+        },
+      );
+      const calls = [];
+      for (let i = 0; i < 12; i++) {
+        const extra = i % 3 === 0 ? { fault } : {};
+        calls.push(i % 2 === 0 ? l.request(sys, "t", extra) : l.command(sys, "t", extra));
+      }
+      const stopping = sys.stop({ drain, timeoutMs: 50 });
+      const late = l.command(sys, "t");
+      await stopping;
+      await late.done;
+      expect(isCode(errorOf(late), "ERR_STOPPED")).toBe(true);
+      l.drain(sys, "out");
+      const tally = await l.check(sys);
+      expect(tally.sent).toBe(13);
+      expect(tally.refused).toBe(1);
+      expect(sys.stats().threads).toMatchObject({ threads: 0, queueSize: 0 });
+    },
+  );
+});
