@@ -93,6 +93,8 @@ export abstract class WorkerRunner {
   /** Called when an asynchronously processed message (not a batch's) is accounted for. */
   protected onRelease: (() => void) | undefined = undefined;
   private readonly fast: boolean;
+  /** The ctx of messages with no headers and no signal of their own (read-only, shared). */
+  private readonly plainCtx: GoContext;
 
   constructor(
     readonly rt: Runtime,
@@ -113,6 +115,7 @@ export abstract class WorkerRunner {
     this.outputChannel = def.outputChan === undefined ? undefined : rt.channels[def.outputChan];
     this.plainOutput = rt.obs.inject === undefined;
     this.fast = !this.thread && rt.obs.around === undefined && rt.guard === undefined;
+    this.plainCtx = new GoContext(this, EMPTY_HEADERS, rt.stopSignal);
   }
 
   /**
@@ -123,11 +126,15 @@ export abstract class WorkerRunner {
   execute(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
     if (!this.fast) return this.executeJob(new Job(env, body));
     const fn = this.fn!;
-    const ctx = new GoContext(
-      this,
-      env === undefined ? EMPTY_HEADERS : env.headers,
-      env?.abort === undefined ? this.rt.stopSignal : env.abort.signal,
-    );
+    // Without headers or a request's own signal every message's ctx is the same: share one.
+    const ctx =
+      env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
+        ? this.plainCtx
+        : new GoContext(
+            this,
+            env.headers,
+            env.abort === undefined ? this.rt.stopSignal : env.abort.signal,
+          );
     // Clock reads are the most expensive part of a trivial message: the first messages of a
     // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
     // timed from its first await when the worker was idle (a low-rate worker has every
