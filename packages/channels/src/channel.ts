@@ -28,6 +28,15 @@ const DONE: Promise<IteratorResult<never, undefined>> = Promise.resolve({
   done: true,
 });
 
+/**
+ * A ring's storage, filled with `undefined` so its elements kind is generic from the start:
+ * storing numbers, objects and `undefined` then never transitions it (a transition on a hot
+ * array deoptimises every function that touches it).
+ */
+function slots<T>(n: number): (T | undefined)[] {
+  return new Array<T | undefined>(n).fill(undefined);
+}
+
 function undefinedPut(): never {
   throw new UndefinedValueError();
 }
@@ -70,7 +79,7 @@ export class Chan<T> implements Channel<T> {
       const initial = Math.min(capacity, 16);
       while (len < initial) len <<= 1;
     }
-    this.buf = new Array<T | undefined>(len);
+    this.buf = slots<T>(len);
     this.mask = len - 1;
   }
 
@@ -282,7 +291,7 @@ export class Chan<T> implements Channel<T> {
   private grow(): void {
     const old = this.buf;
     const n = old.length;
-    const next = new Array<T | undefined>(n * 2);
+    const next = slots<T>(n * 2);
     for (let i = 0; i < n; i++) next[i] = old[(this.head + i) & this.mask];
     this.buf = next;
     this.head = 0;

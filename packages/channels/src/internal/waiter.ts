@@ -147,7 +147,8 @@ export function settle(handler: Handler, result: unknown): void {
  * the ring is compacted when cancelled entries outnumber live ones. O(1) amortised throughout.
  */
 export class WaiterQueue {
-  private items: unknown[] = new Array(8);
+  // Filled so the elements kind is generic from the start (see `slots` in channel.ts).
+  private items: unknown[] = new Array(8).fill(undefined);
   /** First pair, in pairs. */
   private first = 0;
   /** Pairs stored, live or cancelled. */
@@ -214,7 +215,7 @@ export class WaiterQueue {
   private grow(): void {
     const old = this.items;
     const pairs = this.mask + 1;
-    const next = new Array(pairs * 4);
+    const next = new Array(pairs * 4).fill(undefined);
     for (let k = 0; k < pairs; k++) {
       const i = ((this.first + k) & this.mask) << 1;
       next[k << 1] = old[i];
