@@ -1,12 +1,14 @@
 // `pnpm soak`: the long forms of the reliability checks, minutes not hours.
 //   node --expose-gc --conditions=@workers/source --import tsx packages/runtime/soak/index.ts
-//     [--messages 20000000] [--thread-messages 2000000] [--cycles 10000]
+//     [--messages 20000000] [--thread-messages 2000000] [--cycles 10000] [--fuzz-runs 50000]
 // 1. millions of messages through the 3-stage pipeline at saturation (pipeline.ts), stage 2 on
 //    the event loop: every message accounted for, heap after GC before/after, event-loop delay;
 // 2. the same pipeline with stage 2 on the thread pool;
-// 3. start/stop cycles (cycles.ts): every system collectable, heap growth after GC.
+// 3. start/stop cycles (cycles.ts): every system collectable, heap growth after GC;
+// 4. the bad-input fuzz (fuzz.ts) with many more runs than the test run.
 // Prints a table and a JSON line; exits non-zero when a bound is broken.
 import { cycle } from "./cycles.js";
+import { fuzzDefinitions, fuzzGoPayloads, fuzzThreadPayloads } from "./fuzz.js";
 import { runSoak, type SoakResult } from "./pipeline.js";
 
 /** Heap growth allowed after GC, over a whole pipeline run and over all cycles. */
@@ -33,6 +35,7 @@ if (gc === undefined) {
 const messages = arg("messages", 20_000_000);
 const threadMessages = arg("thread-messages", 2_000_000);
 const cycles = arg("cycles", 10_000);
+const fuzzRuns = arg("fuzz-runs", 50_000);
 const failures: string[] = [];
 const n = (x: number): string => x.toLocaleString("en");
 
@@ -81,6 +84,20 @@ if (cyclesGrowthMb > HEAP_BOUND_MB) {
   failures.push(`cycles heap grew ${cyclesGrowthMb.toFixed(2)} MB (bound ${HEAP_BOUND_MB})`);
 }
 
+// The bad-input fuzz, long form: go payloads, thread payloads (several per run), definitions.
+const fuzzBegan = performance.now();
+let fuzz = { goPayloads: 0, threadPayloads: 0, definitions: 0 };
+try {
+  fuzz = {
+    goPayloads: await fuzzGoPayloads({ runs: fuzzRuns }),
+    threadPayloads: await fuzzThreadPayloads({ runs: Math.ceil(fuzzRuns / 10) }),
+    definitions: await fuzzDefinitions({ runs: Math.ceil(fuzzRuns / 4), baseUrl: import.meta.url }),
+  };
+} catch (error) {
+  failures.push(`fuzz: ${error instanceof Error ? error.message : String(error)}`);
+}
+const fuzzMs = performance.now() - fuzzBegan;
+
 function rows(title: string, r: SoakResult): [string, string][] {
   const dropped = Object.entries(r.dropped)
     .map(([reason, count]) => `${reason} ${n(count)}`)
@@ -90,6 +107,7 @@ function rows(title: string, r: SoakResult): [string, string][] {
     ["  messages pushed", n(r.messages)],
     ["  delivered to the sink", n(r.delivered)],
     ["  failed (stage 2 faults, error events)", n(r.failed)],
+    ["  of which in a thread that died (process.exit)", n(r.crashed)],
     ["  dropped with an event", dropped],
     ["  error events evicted from the fail channel", n(r.errorEventsEvicted)],
     ["  lost / ended twice", `${r.lost} / ${r.duplicated}`],
@@ -118,6 +136,11 @@ const table: [string, string][] = [
   ],
   [`  heap growth after GC (bound ${HEAP_BOUND_MB} MB)`, `${cyclesGrowthMb.toFixed(2)} MB`],
   ["  stopped systems still reachable", `${reachable} of ${refs.length} sampled`],
+  ["bad-input fuzz (each: a value or a coded error, settled)", ""],
+  ["  go payloads (command or request)", n(fuzz.goPayloads)],
+  ["  thread payloads (several per run, sharing pool tasks)", n(fuzz.threadPayloads)],
+  ["  definitions (raw and hand-made normalized)", n(fuzz.definitions)],
+  ["  duration", `${(fuzzMs / 1000).toFixed(1)} s`],
 ];
 const width = Math.max(...table.map(([k]) => k.length));
 for (const [k, v] of table) console.log(`${k.padEnd(width)}  ${v}`);
@@ -126,6 +149,7 @@ console.log(
     node: process.version,
     go: load,
     thread: threaded,
+    fuzz,
     cycles: {
       count: cycles,
       ms: Math.round(cyclesMs),

@@ -23,6 +23,8 @@ export interface SoakResult {
   readonly delivered: number;
   /** Failed in stage 2 (error events). */
   readonly failed: number;
+  /** Of those, failed because their thread died (`ERR_THREAD_CRASHED`). */
+  readonly crashed: number;
   /** Drop events per reason (message drops only). */
   readonly dropped: Readonly<Record<string, number>>;
   /** Error events lost from the full fail channel (`buffer-evicted` on it). */
@@ -54,6 +56,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const ends = new Uint8Array(n);
   const dropped: Record<string, number> = {};
   let failed = 0;
+  let crashed = 0;
   let delivered = 0;
   let errorEventsEvicted = 0;
   let dropEvents = 0;
@@ -69,6 +72,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       else errorEventsEvicted++;
     } else if (event.type === "workers.error") {
       if (mark(event.msg)) failed++;
+      if ((event.error as { code?: unknown } | null)?.code === "ERR_THREAD_CRASHED") crashed++;
     }
   };
 
@@ -182,6 +186,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     messages: n,
     delivered,
     failed,
+    crashed,
     dropped,
     errorEventsEvicted,
     lost,

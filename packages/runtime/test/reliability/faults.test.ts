@@ -3,9 +3,9 @@
 // channels, a consumer that stops taking, and stop in the middle of each. Every test checks the
 // conservation law through the ledger (events + stats + call outcomes) and that the system
 // keeps serving afterwards. Time is fake: deadlines and timeouts are advanced, never slept.
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { startWorkers, type WorkersSystem } from "../../src/index.js";
-import { flush, isCode, Ledger, latch } from "./ledger.js";
+import { flush, isCode, Ledger, latch, report, sentCounts } from "./ledger.js";
 
 /** A value whose every trap throws: the worst thing a worker can return or throw. */
 function hostile(): object {
@@ -135,6 +135,7 @@ async function serves(ledger: Ledger, system: WorkersSystem<any>): Promise<void>
 }
 
 let ledger: Ledger;
+afterAll(() => report("faults", sentCounts));
 beforeEach(() => {
   vi.useFakeTimers();
   ledger = new Ledger();

@@ -32,6 +32,16 @@ function idOf(value: unknown): number | undefined {
   return typeof id === "number" ? id : undefined;
 }
 
+/** Messages sent through ledgers in this test file, and how many of them carried a fault. */
+export const sentCounts = { messages: 0, faults: 0 };
+
+/** With RELIABILITY_REPORT set, prints a file's counts (RELIABILITY.md quotes them). */
+export function report(file: string, counts: Record<string, number>): void {
+  if (process.env.RELIABILITY_REPORT !== undefined) {
+    console.log(`RELIABILITY ${file} ${JSON.stringify(counts)}`);
+  }
+}
+
 /** Records the events of one system and the calls a test makes, then checks the law. */
 export class Ledger {
   readonly events: WorkersEvent[] = [];
@@ -57,6 +67,7 @@ export class Ledger {
   /** `system.command`, recorded. */
   command(system: WorkersSystem<any>, worker: string, extra: Record<string, unknown> = {}): Sent {
     const id = this.id();
+    if (extra.fault !== undefined && extra.fault !== "ok") sentCounts.faults++;
     return this.track(id, worker, "command", system.command(worker, { id, ...extra }));
   }
 
@@ -68,10 +79,12 @@ export class Ledger {
     options: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Sent {
     const id = this.id();
+    if (extra.fault !== undefined && extra.fault !== "ok") sentCounts.faults++;
     return this.track(id, worker, "request", system.request(worker, { id, ...extra }, options));
   }
 
   private track(id: number, worker: string, kind: Sent["kind"], call: Promise<unknown>): Sent {
+    sentCounts.messages++;
     const entry: Sent = {
       id,
       worker,

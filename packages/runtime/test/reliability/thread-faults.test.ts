@@ -7,7 +7,7 @@
 // latches, never by sleeps.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWorkers, type WorkersSystem } from "../../src/index.js";
-import { faultsRef, isCode, Ledger, tsxExecArgv } from "./ledger.js";
+import { faultsRef, isCode, Ledger, report, sentCounts, tsxExecArgv } from "./ledger.js";
 
 const all = new Ledger();
 let ledger = new Ledger(all);
@@ -39,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await system.stop({ timeoutMs: 1000 });
+  report("thread-faults", sentCounts);
 });
 
 /** Settles every call of this test, drains the output and checks the law for them. */
