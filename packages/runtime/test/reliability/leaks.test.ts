@@ -192,6 +192,8 @@ describe("start/stop cycles", () => {
     const alive = refs.filter((r) => r.deref() !== undefined).length;
     const growth = process.memoryUsage().heapUsed - heapBefore;
     expect(alive, "systems still reachable after stop").toBe(0);
+    if (process.env.RELIABILITY_REPORT !== undefined)
+      console.log(`RELIABILITY cycles heap growth ${growth}`);
     // A leak of one small object graph per cycle (a few KB) would exceed this many times over.
     expect(growth).toBeLessThan(1024 * 1024);
   });
