@@ -2,14 +2,14 @@
 // promise resolvers, with no closed-state subtleties, limits, signals, alts or drop reporting.
 
 class Queue<T> {
-  private items: (T | undefined)[] = new Array(16);
+  private items: (T | undefined)[] = new Array(16).fill(undefined);
   private head = 0;
   length = 0;
 
   push(item: T): void {
     if (this.length === this.items.length) {
       const old = this.items;
-      const next = new Array<T | undefined>(old.length * 2);
+      const next = new Array<T | undefined>(old.length * 2).fill(undefined);
       for (let i = 0; i < old.length; i++) next[i] = old[(this.head + i) & (old.length - 1)];
       this.items = next;
       this.head = 0;
@@ -48,7 +48,7 @@ export class RingChannel<T> {
   constructor(capacity: number) {
     let len = 1;
     while (len < capacity) len <<= 1;
-    this.buf = new Array(len);
+    this.buf = new Array(len).fill(undefined);
     this.mask = len - 1;
     this.cap = capacity;
   }

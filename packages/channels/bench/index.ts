@@ -12,6 +12,7 @@ const gc = runInNewContext("gc") as () => void;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const TARGET_S = Number(process.env.BENCH_TARGET_MS ?? 50) / 1000;
 const only = process.env.BENCH_ONLY?.split(",");
+const pick = process.env.BENCH_IMPLS?.split(",");
 
 const workloads: { id: WorkloadId; what: string }[] = [
   { id: "W1", what: "unbuffered ping, awaited put/take" },
@@ -67,7 +68,9 @@ async function main(): Promise<void> {
   const results = new Map<WorkloadId, Map<string, number>>();
   const spreads: string[] = [];
   for (const { id } of workloads) {
-    const entries = impls.filter((impl) => impl.runs[id] !== undefined);
+    const entries = impls.filter(
+      (impl) => impl.runs[id] !== undefined && (pick === undefined || pick.includes(impl.name)),
+    );
     if (only !== undefined && !only.includes(id)) {
       results.set(id, new Map());
       continue;

@@ -9,7 +9,14 @@ import {
   WaiterQueue,
   waiterPromise,
 } from "./internal/waiter.js";
-import type { BufferType, Channel, ChanOptions, DropReason, OperationOptions } from "./types.js";
+import type {
+  AbortSignalLike,
+  BufferType,
+  Channel,
+  ChanOptions,
+  DropReason,
+  OperationOptions,
+} from "./types.js";
 
 /** Pending puts (and, separately, pending takes) allowed per channel, as in core.async. */
 export const MAX_PENDING = 1024;
@@ -107,8 +114,9 @@ export class Chan<T> implements Channel<T> {
 
   put(value: T, options?: OperationOptions): Promise<boolean> {
     if (value === undefined) undefinedPut();
-    const signal = options === undefined ? undefined : options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (options !== undefined && options.signal !== undefined) {
+      return this.putWithSignal(value, options.signal);
+    }
     if (this.isClosed) return FALSE;
     // `accept` inlined for the common cases: hand-off to a taker, room in the buffer.
     const takers = this.takers;
@@ -124,11 +132,23 @@ export class Chan<T> implements Channel<T> {
       this.count = count + 1;
       return TRUE;
     }
+    if (this.kind !== FIXED) {
+      this.overflow(value);
+      return TRUE;
+    }
+    return this.parkPut(value);
+  }
+
+  private parkPut(value: T): Promise<boolean> {
+    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    return new Promise<boolean>((resolve) => this.putters.push(value, resolve));
+  }
+
+  private putWithSignal(value: T, signal: AbortSignalLike): Promise<boolean> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.isClosed) return FALSE;
     if (this.accept(value)) return TRUE;
     if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
-    if (signal === undefined) {
-      return new Promise<boolean>((resolve) => this.putters.push(value, resolve));
-    }
     const w = new Waiter(PROMISE, value);
     const p = waiterPromise<boolean>(w, signal);
     this.putters.pushWaiter(w);
@@ -185,13 +205,15 @@ export class Chan<T> implements Channel<T> {
   }
 
   take(options?: OperationOptions): Promise<T | undefined> {
-    const signal = options === undefined ? undefined : options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (options !== undefined && options.signal !== undefined) {
+      return this.takeWithSignal(options.signal);
+    }
     const count = this.count;
     if (count > 0) {
       if (this.putters.length !== 0 || this.kind === PROMISE_KIND) {
         return Promise.resolve(this.dequeue());
       }
+      // `dequeue` inlined for a buffer with no pending put.
       const head = this.head;
       const value = this.buf[head];
       this.buf[head] = undefined;
@@ -201,10 +223,18 @@ export class Chan<T> implements Channel<T> {
     }
     if (this.putters.length !== 0) return Promise.resolve(this.takeFromPutter());
     if (this.isClosed) return NOTHING;
+    return this.parkTake();
+  }
+
+  private parkTake(): Promise<T | undefined> {
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
-    if (signal === undefined) {
-      return new Promise<T | undefined>((resolve) => this.takers.push(undefined, resolve));
-    }
+    return new Promise<T | undefined>((resolve) => this.takers.push(undefined, resolve));
+  }
+
+  private takeWithSignal(signal: AbortSignalLike): Promise<T | undefined> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.takeReady()) return Promise.resolve(this.poll());
+    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
     const w = new Waiter(PROMISE, undefined);
     const promise = waiterPromise<T | undefined>(w, signal);
     this.takers.pushWaiter(w);

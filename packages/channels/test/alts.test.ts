@@ -251,6 +251,13 @@ describe("promiseChan", () => {
     expect([p.capacity, p.bufferType, p.size]).toEqual([1, "dropping", 1]);
   });
 
+  it("an awaited put delivers to every pending take", async () => {
+    const p = promiseChan<string>();
+    const takes = [p.take(), p.take()];
+    expect(await p.put("v")).toBe(true);
+    expect(await Promise.all(takes)).toEqual(["v", "v"]);
+  });
+
   it("accepts and discards later puts, counting them", async () => {
     const dropped: number[] = [];
     const p = promiseChan<number>({ onDrop: (v) => dropped.push(v) });

@@ -339,6 +339,25 @@ describe("pending limits", () => {
 });
 
 describe("abort signals", () => {
+  it("operations with a signal follow the same rules: buffering past 16, limits", async () => {
+    const ac = new AbortController();
+    const { signal } = ac;
+    const big = chan<number>(40);
+    for (let i = 0; i < 40; i++) expect(await big.put(i, { signal })).toBe(true);
+    expect(big.size).toBe(40);
+    expect(await big.take({ signal })).toBe(0);
+    const closed = chan<number>();
+    closed.close();
+    expect(await closed.put(1, { signal })).toBe(false);
+    expect(await closed.take({ signal })).toBeUndefined();
+    const full = chan<number>();
+    for (let i = 0; i < 1024; i++) void full.put(i);
+    expect(() => full.put(1, { signal })).toThrow(PendingLimitError);
+    const empty = chan<number>();
+    for (let i = 0; i < 1024; i++) void empty.take();
+    expect(() => empty.take({ signal })).toThrow(PendingLimitError);
+  });
+
   it("an aborted put is removed from the queue and rejects with the reason", async () => {
     const ch = chan<number>();
     const ac = new AbortController();
