@@ -4,6 +4,7 @@
 // 1. millions of messages through the 3-stage pipeline at saturation (pipeline.ts), stage 2 on
 //    the event loop: every message accounted for, heap after GC before/after, event-loop delay;
 // 2. the same pipeline with stage 2 on the thread pool;
+//    and both again, stopped without drain halfway while the producers keep pushing;
 // 3. start/stop cycles (cycles.ts): every system collectable, heap growth after GC;
 // 4. the bad-input fuzz (fuzz.ts) with many more runs than the test run.
 // Prints a table and a JSON line; exits non-zero when a bound is broken.
@@ -63,6 +64,15 @@ check("go pipeline", load);
 await runSoak({ messages: 20_000, gc, stage2: "thread" });
 const threaded = await runSoak({ messages: threadMessages, gc, stage2: "thread" });
 check("thread pipeline", threaded);
+const stoppedGo = await runSoak({ messages: 2_000_000, gc, stopAfter: 1_000_000 });
+check("go pipeline stopped under load", stoppedGo);
+const stoppedThread = await runSoak({
+  messages: 400_000,
+  gc,
+  stage2: "thread",
+  stopAfter: 200_000,
+});
+check("thread pipeline stopped under load", stoppedThread);
 
 // Start/stop cycles: every tenth with the dev guard; every hundredth system watched by a WeakRef.
 for (let i = 0; i < 100; i++) await cycle(i);
@@ -110,6 +120,14 @@ function rows(title: string, r: SoakResult): [string, string][] {
     ["  of which in a thread that died (process.exit)", n(r.crashed)],
     ["  dropped with an event", dropped],
     ["  error events evicted from the fail channel", n(r.errorEventsEvicted)],
+    ...(r.refused + r.notSent > 0
+      ? ([
+          [
+            "  stopped (drain: false): calls refused, ids never sent",
+            `${n(r.refused)}, ${n(r.notSent)}`,
+          ],
+        ] as [string, string][])
+      : []),
     ["  lost / ended twice", `${r.lost} / ${r.duplicated}`],
     [
       "  duration, throughput",
@@ -129,6 +147,8 @@ function rows(title: string, r: SoakResult): [string, string][] {
 const table: [string, string][] = [
   ...rows("go pipeline (s1 go -> s2 go -> s3 go)", load),
   ...rows("thread pipeline (s1 go -> s2 thread -> s3 go)", threaded),
+  ...rows("go pipeline, stop({ drain: false }) after 1,000,000 accepted", stoppedGo),
+  ...rows("thread pipeline, stop({ drain: false }) after 200,000 accepted", stoppedThread),
   ["start/stop cycles", ""],
   [
     "  cycles (every tenth with the dev guard)",
@@ -149,6 +169,8 @@ console.log(
     node: process.version,
     go: load,
     thread: threaded,
+    stoppedGo,
+    stoppedThread,
     fuzz,
     cycles: {
       count: cycles,

@@ -15,6 +15,12 @@ export interface SoakOptions {
   readonly gc?: (() => void) | undefined;
   /** Where stage 2 runs: on the event loop (default) or on the thread pool. */
   readonly stage2?: "go" | "thread";
+  /**
+   * Stop without draining once this many messages were accepted, while the producers keep
+   * pushing: what is buffered, parked or running becomes `shutdown` drops, later calls are
+   * refused (`ERR_STOPPED`). Default: push everything, then stop with drain.
+   */
+  readonly stopAfter?: number;
 }
 
 export interface SoakResult {
@@ -29,6 +35,9 @@ export interface SoakResult {
   readonly dropped: Readonly<Record<string, number>>;
   /** Error events lost from the full fail channel (`buffer-evicted` on it). */
   readonly errorEventsEvicted: number;
+  /** Calls refused with `ERR_STOPPED` (stop under load), and ids never sent after that. */
+  readonly refused: number;
+  readonly notSent: number;
   /** Ids that ended nowhere. */
   readonly lost: number;
   /** Ids that ended more than once. */
@@ -158,13 +167,35 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
   })();
 
+  let accepted = 0;
+  let refused = 0;
+  let notSent = 0;
+  let stopping: Promise<void> | undefined;
   const produce = async (first: number): Promise<void> => {
     for (let id = first; id < n; id += producers) {
-      if (!(await system.command("s1", id))) throw new Error(`message ${id} refused`);
+      let ok: boolean;
+      try {
+        ok = await system.command("s1", id);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "ERR_STOPPED") throw error;
+        // Refused at the call: it never entered a channel. The rest of this producer's ids
+        // are never sent.
+        mark(id);
+        refused++;
+        for (let rest = id + producers; rest < n; rest += producers) {
+          mark(rest);
+          notSent++;
+        }
+        return;
+      }
+      if (!ok) throw new Error(`message ${id} refused`);
+      if (++accepted === options.stopAfter) {
+        stopping = system.stop({ drain: false, timeoutMs: 0 });
+      }
     }
   };
   await Promise.all(Array.from({ length: producers }, (_, p) => produce(p)));
-  await system.stop({ drain: true, timeoutMs: 60_000 });
+  await (stopping ?? system.stop({ drain: true, timeoutMs: 60_000 }));
   await consumer;
 
   const durationMs = performance.now() - began;
@@ -188,6 +219,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     failed,
     crashed,
     dropped,
+    refused,
+    notSent,
     errorEventsEvicted,
     lost,
     duplicated,

@@ -28,3 +28,19 @@ test("200 000 messages through a saturated 3-stage pipeline: none lost, none twi
   expect(ends).toBe(200_000);
   expect(result.heapAfterMb! - result.heapBeforeMb!).toBeLessThan(8);
 });
+
+test("stopped without drain halfway while producers keep pushing: buffered, parked and running messages are shutdown drops, none lost", async () => {
+  const result = await runSoak({ messages: 100_000, gc, stopAfter: 50_000 });
+  expect(result.lost).toBe(0);
+  expect(result.duplicated).toBe(0);
+  expect(result.statsAgree).toBe(true);
+  expect(result.dropped.shutdown).toBeGreaterThan(0);
+  expect(result.refused).toBeGreaterThan(0);
+  const ends =
+    result.delivered +
+    result.failed +
+    Object.values(result.dropped).reduce((a, b) => a + b, 0) +
+    result.refused +
+    result.notSent;
+  expect(ends).toBe(100_000);
+});
