@@ -13,6 +13,8 @@ export type Run = (n: number) => Promise<void>;
 
 export interface Impl {
   name: string;
+  /** Column header. */
+  short: string;
   /** A baseline (not a peer): excluded from "fastest peer". */
   baseline?: boolean;
   /** Workloads where this peer is known to deliver wrong results (excluded from "fastest"). */
@@ -32,6 +34,7 @@ const STOP = -1;
 let oursSpread: number[] = [];
 export const ours: Impl = {
   name: "@workers/channels",
+  short: "ours",
   spread: () => oursSpread,
   runs: {
     async W1(n) {
@@ -149,6 +152,7 @@ async function offerLoop(ch: ReturnType<typeof chan<number>>, n: number): Promis
 let baselineSpread: number[] = [];
 export const baseline: Impl = {
   name: "ring baseline",
+  short: "ring",
   baseline: true,
   spread: () => baselineSpread,
   runs: {
@@ -274,6 +278,7 @@ async function awaitLoop(n: number): Promise<void> {
 }
 export const raw: Impl = {
   name: "raw await loop",
+  short: "await",
   baseline: true,
   runs: {
     W1: (n) => Promise.all([awaitLoop(n), awaitLoop(n)]).then(() => undefined),
@@ -289,6 +294,7 @@ raw.runs.W3s = raw.runs.W3!;
 // ---------------------------------------------------------------- @ayonli/jsext
 export const jsext: Impl = {
   name: "@ayonli/jsext",
+  short: "jsext",
   // Its async iterator yields spurious `undefined`s (it reads `done` before the value arrives).
   incorrect: ["W5"],
   runs: {
@@ -344,6 +350,7 @@ function tsChan(unsafe: boolean): Impl {
   const make = (cap: number) => new TsChan<number>(cap).setUnsafe(unsafe);
   return {
     name: unsafe ? "ts-chan unsafe" : "ts-chan",
+    short: unsafe ? "ts-chan!" : "ts-chan",
     runs: {
       async W1(n) {
         const ch = make(0);
@@ -472,6 +479,7 @@ function cspOffer(n: number, ch: unknown): Promise<void> {
 }
 export const jsCsp: Impl = {
   name: "js-csp",
+  short: "js-csp",
   runs: {
     W1: (n) => cspPingPong(n, csp.chan()),
     W2: (n) => cspPingPong(n, csp.chan(1024)),
@@ -526,6 +534,7 @@ function effectOffer(n: number, make: Effect.Effect<Queue.Queue<number>>): Promi
 }
 export const effect: Impl = {
   name: "effect Queue",
+  short: "effect",
   runs: {
     W2: (n) => effectPingPong(n, Queue.bounded<number>(1024)),
     W3: (n) =>

@@ -103,11 +103,12 @@ async function main(): Promise<void> {
   }
 
   const names = impls.map((impl) => impl.name);
-  const w = 11;
-  const header = `${"".padEnd(5)}${names.map((n) => pad(n.length > w - 1 ? n.slice(0, w - 1) : n, w)).join("")}${pad("vs ring", 9)}${pad("vs peer", 9)}  fastest peer`;
+  const w = 10;
+  const header = `${"".padEnd(5)}${impls.map((impl) => pad(impl.short, w)).join("")}${pad("vs ring", 9)}${pad("vs peer", 9)}  fastest peer`;
   console.log(header);
   const verdicts: string[] = [];
   for (const { id } of workloads) {
+    if (only !== undefined && !only.includes(id)) continue;
     const row = results.get(id)!;
     const mine = row.get(ours.name)!;
     const base = row.get("ring baseline");
@@ -133,6 +134,11 @@ async function main(): Promise<void> {
     }
   }
   console.log("");
+  const legend = impls.map((impl) => `${impl.short} = ${impl.name}`);
+  console.log(`  ${legend.slice(0, 4).join(", ")},\n  ${legend.slice(4).join(", ")}`);
+  console.log(
+    "  vs ring = ours / ring baseline; vs peer = ours / the fastest correct peer (not a baseline)\n",
+  );
   for (const { id, what } of workloads) console.log(`  ${id.padEnd(4)} ${what}`);
   console.log(
     "  (W4: the ring baseline's raw ring offer refuses when full (W4d) or overwrites the oldest (W4s),\n" +
