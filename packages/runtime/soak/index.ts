@@ -114,7 +114,7 @@ function rows(title: string, r: SoakResult): [string, string][] {
     .join(", ");
   return [
     [title, ""],
-    ["  messages pushed", n(r.messages)],
+    ["  messages (ids followed)", n(r.messages)],
     ["  delivered to the sink", n(r.delivered)],
     ["  failed (stage 2 faults, error events)", n(r.failed)],
     ["  of which in a thread that died (process.exit)", n(r.crashed)],
