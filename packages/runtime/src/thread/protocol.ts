@@ -40,7 +40,7 @@ export interface LoadPayload {
   readonly l: readonly (readonly [string, string])[];
 }
 
-/** Per message in a run response: status then value. */
+/** Per message in a run response: status then value; the last element is the run time (ms). */
 export const OUT_OK = 0;
 export const OUT_ERROR = 1;
 export const OUT_SKIPPED = 2;

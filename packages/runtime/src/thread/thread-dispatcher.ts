@@ -50,6 +50,12 @@ export interface ThreadDispatcherOptions extends SeamOptions {
 
 /** At most this many queued messages are coalesced into one pool task. */
 const COALESCE_MAX = 64;
+/**
+ * Coalescing aims at pool tasks of about this long (from each worker's measured cost per
+ * message): cheap messages travel 64 at a time, 1 ms ones two at a time, so a burst's tail
+ * never leaves one thread with a long backlog while another idles.
+ */
+const TARGET_TASK_MS = 2;
 /** A message whose thread died before it started is retried this many times. */
 const MAX_ATTEMPTS = 3;
 
@@ -153,6 +159,8 @@ class ThreadPool implements ThreadDispatcher {
   #closed = false;
   #idle: (() => void) | undefined;
   readonly #runTimes = new Samples();
+  /** Per worker: the thread time one message takes (ms, moving average). */
+  readonly #costs = new Map<string, number>();
   // Thread occupancy integrated over time, for `utilization`.
   readonly #createdAt = performance.now();
   #busySince = this.#createdAt;
@@ -340,7 +348,20 @@ class ThreadPool implements ThreadDispatcher {
     while (this.#inFlight < this.#capacity && this.#head < queue.length) {
       // Coalesce what is queued now (never wait for more), spread over the threads so the
       // tail of a burst still keeps every thread busy.
-      const limit = Math.min(COALESCE_MAX, Math.ceil(this.#queued / this.#options.max));
+      const head = queue[this.#head] as Unit;
+      const first = Array.isArray(head) ? head[0] : head;
+      const cost = first === undefined ? undefined : this.#costs.get(first.task.worker.name);
+      const limit =
+        cost === undefined
+          ? 1
+          : Math.max(
+              1,
+              Math.min(
+                COALESCE_MAX,
+                Math.floor(TARGET_TASK_MS / Math.max(cost, 1e-3)),
+                Math.ceil(this.#queued / this.#options.max),
+              ),
+            );
       const items: Item[] = [];
       let groups: number[] | null = null;
       while (this.#head < queue.length) {
@@ -432,6 +453,10 @@ class ThreadPool implements ThreadDispatcher {
     this.#inFlight--;
     this.#runTimes.add(now - posted.postedAt);
     const items = posted.items;
+    const perItem = (out[out.length - 1] as number) / items.length;
+    const name = (items[0] as Item).task.worker.name;
+    const cost = this.#costs.get(name);
+    this.#costs.set(name, cost === undefined ? perItem : cost * 0.8 + perItem * 0.2);
     for (let k = 0; k < items.length; k++) {
       const item = items[k] as Item;
       this.#freeSlot(item);

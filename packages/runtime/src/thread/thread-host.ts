@@ -249,7 +249,8 @@ class Run {
     readonly payload: RunPayload,
     readonly loaded: readonly (LoadedWorker | LoadFailure)[],
   ) {
-    this.out = new Array((payload.i.length / ITEM_STRIDE) * 2);
+    // One status and value per message, then the time the messages took here (ms).
+    this.out = new Array((payload.i.length / ITEM_STRIDE) * 2 + 1);
   }
 
   ok(k: number, value: unknown): void {
@@ -361,6 +362,7 @@ async function run(payload: RunPayload): Promise<unknown> {
     if (found !== undefined) loaded.push(found);
     else loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
   }
+  const started = performance.now();
   const job = new Run(payload, loaded);
   const count = payload.i.length / ITEM_STRIDE;
   const pending: Promise<void>[] = [];
@@ -378,6 +380,7 @@ async function run(payload: RunPayload): Promise<unknown> {
     }
   }
   if (pending.length > 0) await Promise.all(pending);
+  job.out[job.out.length - 1] = performance.now() - started;
   return job.result();
 }
 
