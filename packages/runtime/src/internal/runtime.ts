@@ -46,6 +46,8 @@ export class Runtime implements WorkersSystem<any> {
   readonly components: Components;
   readonly channels: Record<string, Channel<unknown>>;
   readonly obs: ResolvedObservability;
+  /** Whether the observability component has `inject` or `around` (envelopes then matter). */
+  private readonly instrumented: boolean;
   readonly guard: DevGuard | undefined;
   dispatcher: ThreadDispatcher | undefined = undefined;
   readonly statsFn: () => StatsSnapshot = () => this.stats();
@@ -74,6 +76,7 @@ export class Runtime implements WorkersSystem<any> {
     this.components = components;
     this.obs = resolveObservability(components);
     this.emitFn = this.obs.emit;
+    this.instrumented = this.obs.inject !== undefined || this.obs.around !== undefined;
     this.guard =
       options.devGuard === true
         ? new DevGuard(options.guardMs ?? 50, (workerId, blockedMs, msg) =>
@@ -170,7 +173,10 @@ export class Runtime implements WorkersSystem<any> {
   command(worker: string, msg: unknown): Promise<boolean> {
     try {
       const target = this.entry(worker, msg);
-      return this.send(target, this.envelope(target.inChannel!, msg), undefined);
+      // Uninstrumented, an envelope would carry nothing (no headers, no reply): the message
+      // travels as it is, processed like any raw value on an input channel.
+      const value = this.instrumented ? this.envelope(target.inChannel!, msg) : msg;
+      return this.send(target, value, msg, undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -210,14 +216,14 @@ export class Runtime implements WorkersSystem<any> {
       }
       if (target.putMode === "drop") {
         // Decided now: a refusal is an input-drop (the channel cannot close in between).
-        if (!this.offerOrDrop(target, env)) {
+        if (!this.offerOrDrop(target, env, msg)) {
           pending.reject(new DroppedError("input-drop", target.inChannel!));
         }
         return;
       }
       let put: Promise<boolean>;
       try {
-        put = this.send(target, env, env.abort?.signal);
+        put = this.send(target, env, msg, env.abort?.signal);
       } catch (error) {
         pending.reject(error);
         return;
@@ -233,25 +239,27 @@ export class Runtime implements WorkersSystem<any> {
   }
 
   /** Puts by the channel's put mode; a refused `drop`-mode offer is an `input-drop`. */
+  /** Puts `value` (an envelope, or the message itself) by the channel's put mode. */
   private send(
     target: CommandWorker,
-    env: MessageEnvelope,
+    value: unknown,
+    msg: unknown,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const ch = target.channel;
     switch (target.putMode) {
       case "block":
-        return signal === undefined ? ch.put(env) : ch.put(env, { signal });
+        return signal === undefined ? ch.put(value) : ch.put(value, { signal });
       case "drop":
-        return this.offerOrDrop(target, env) ? TRUE : FALSE;
+        return this.offerOrDrop(target, value, msg) ? TRUE : FALSE;
       default:
-        return ch.putAsync(env) ? TRUE : FALSE;
+        return ch.putAsync(value) ? TRUE : FALSE;
     }
   }
 
-  private offerOrDrop(target: CommandWorker, env: MessageEnvelope): boolean {
-    if (target.channel.offer(env)) return true;
-    this.drop("input-drop", target.inChannel!, env.body, target.name);
+  private offerOrDrop(target: CommandWorker, value: unknown, msg: unknown): boolean {
+    if (target.channel.offer(value)) return true;
+    this.drop("input-drop", target.inChannel!, msg, target.name);
     return false;
   }
 
