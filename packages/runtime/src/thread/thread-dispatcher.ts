@@ -1,7 +1,7 @@
 import { resolve as resolvePath } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BroadcastChannel, type MessagePort, type Transferable } from "node:worker_threads";
+import { BroadcastChannel, type Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { InvalidMessageError } from "../errors.js";
 import type {
@@ -12,7 +12,8 @@ import type {
   ThreadPoolStats,
   ThreadTask,
 } from "../internal/dispatch.js";
-import { decodeThrown, encodeThrown } from "./error-codec.js";
+import { ChannelBridge } from "./channel-bridge.js";
+import { decodeThrown } from "./error-codec.js";
 import {
   ThreadClosedError,
   ThreadCrashedError,
@@ -23,20 +24,26 @@ import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
   ITEM_STRIDE,
   type LoadResult,
-  type OpRequest,
-  type OpResponse,
   OUT_ERROR,
   OUT_OK,
-  PORT_MARK,
   type RunPayload,
-  SLOT_ABORTED,
-  SLOT_COUNT,
-  SLOT_POSTED,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
 import { Samples } from "./samples.js";
+import { SlotTable } from "./slot-table.js";
 import { transferListOf } from "./transfer.js";
+import {
+  type AbortTarget,
+  Item,
+  Owner,
+  POSTED,
+  Posted,
+  QUEUED,
+  SETTLED,
+  SignalWatch,
+  type Unit,
+} from "./work-items.js";
 
 /** The seam's options, plus what only tests and benchmarks set. */
 export interface ThreadDispatcherOptions extends SeamOptions {
@@ -68,85 +75,13 @@ const entryFile = fileURLToPath(
 let dispatcherCount = 0;
 const once = { once: true } as const;
 
-/** Collects the outcomes of one `run` (a single message) or one `runBatch`. */
-class Owner {
-  readonly outcomes: TaskOutcome[] | undefined;
-  remaining: number;
-  resolve!: (value: never) => void;
-  reject!: (reason: unknown) => void;
-  readonly promise: Promise<never>;
-  readonly enqueuedAt: number = performance.now();
-
-  constructor(size: number, single: boolean) {
-    this.remaining = size;
-    this.outcomes = single ? undefined : new Array<TaskOutcome>(size);
-    this.promise = new Promise<never>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-}
-
-const QUEUED = 0;
-const POSTED = 1;
-const SETTLED = 2;
-
-/** One message on its way through the pool; listens to its signal (see `SignalWatch`). */
-class Item {
-  state = QUEUED;
-  slot = -1;
-  attempts = 0;
-
-  constructor(
-    readonly pool: ThreadPool,
-    readonly task: ThreadTask,
-    readonly owner: Owner,
-    readonly index: number,
-    readonly seq: number,
-  ) {}
-
-  handleEvent(): void {
-    this.pool.abortItem(this);
-  }
-}
-
-/**
- * The abort listener shared by the second and later messages that carry the same signal (one
- * listener each would pile up on a long-lived signal). The first message listens itself: the
- * common case is a signal per message.
- */
-class SignalWatch {
-  readonly items = new Set<Item>();
-  constructor(readonly pool: ThreadPool) {}
-
-  handleEvent(): void {
-    for (const item of this.items) this.pool.abortItem(item);
-    this.items.clear();
-  }
-}
-
-/** A queued unit: one message, or a batch's messages that run in order. */
-type Unit = Item | Item[];
-
-/** A pool task in flight. */
-class Posted {
-  constructor(
-    readonly items: readonly Item[],
-    readonly groups: readonly number[] | null,
-    readonly postedAt: number,
-  ) {}
-}
-
-class ThreadPool implements ThreadDispatcher {
+class ThreadPool implements ThreadDispatcher, AbortTarget {
   readonly #options: ResolvedThreadOptions;
-  readonly #channelOp: ThreadDispatcherOptions["channelOp"];
   readonly #abortGraceMs: number;
   readonly #pool: Piscina;
-  readonly #slots: Int32Array;
-  readonly #freeSlots: Int32Array;
-  #freeTop: number;
+  readonly #slots = new SlotTable();
   readonly #aborts: BroadcastChannel;
-  readonly #ports = new Set<MessagePort>();
+  readonly #bridge: ChannelBridge;
   readonly #watches = new WeakMap<AbortSignal, Item | SignalWatch>();
   readonly #capacity: number;
   readonly #queue: Unit[] = [];
@@ -169,19 +104,13 @@ class ThreadPool implements ThreadDispatcher {
 
   constructor(options: ThreadDispatcherOptions) {
     this.#options = resolveThreadOptions(options.threads);
-    this.#channelOp = options.channelOp;
     this.#abortGraceMs = options.abortGraceMs ?? 2000;
-    const shared = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
-    this.#slots = new Int32Array(shared);
-    this.#freeSlots = new Int32Array(SLOT_COUNT);
-    for (let i = 0; i < SLOT_COUNT; i++) this.#freeSlots[i] = SLOT_COUNT - 1 - i;
-    this.#freeTop = SLOT_COUNT;
     const abortChannel = `@workers/runtime.abort:${process.pid}:${++dispatcherCount}:${Math.random()}`;
     this.#aborts = new BroadcastChannel(abortChannel);
     this.#aborts.unref();
     const o = this.#options;
     this.#capacity = o.max * o.concurrentTasksPerThread;
-    const data: ThreadData = { slots: shared, abortChannel, setup: setupUrl(o.setup) };
+    const data: ThreadData = { slots: this.#slots.shared, abortChannel, setup: setupUrl(o.setup) };
     this.#pool = new Piscina({
       filename: entryFile,
       minThreads: o.min,
@@ -194,7 +123,8 @@ class ThreadPool implements ThreadDispatcher {
       ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
       ...(o.execArgv === undefined ? {} : { execArgv: [...process.execArgv, ...o.execArgv] }),
     });
-    this.#pool.on("message", (message: unknown) => this.#onThreadMessage(message));
+    this.#bridge = new ChannelBridge(options.channelOp);
+    this.#pool.on("message", (message: unknown) => this.#bridge.attach(message));
     // A thread that dies while idle is replaced on demand; nothing was lost with it.
     this.#pool.on("error", () => {});
   }
@@ -286,8 +216,7 @@ class ThreadPool implements ThreadDispatcher {
       // Tasks abandoned after an abort may still run: destroying the pool cancels them.
       await this.#pool.destroy();
       this.#aborts.close();
-      for (const port of this.#ports) port.close();
-      this.#ports.clear();
+      this.#bridge.close();
     }
   }
 
@@ -420,7 +349,7 @@ class ThreadPool implements ThreadDispatcher {
           task.ref.exportName,
         ]);
       }
-      const slot = this.#allocSlot();
+      const slot = this.#slots.alloc();
       item.slot = slot;
       const base = k * ITEM_STRIDE;
       flat[base] = w;
@@ -486,7 +415,7 @@ class ThreadPool implements ThreadDispatcher {
       const again: Item[] = [];
       for (let end = k + size; k < end; k++) {
         const item = items[k] as Item;
-        const started = item.slot < 0 || Atomics.load(this.#slots, item.slot) !== SLOT_POSTED;
+        const started = item.slot < 0 || this.#slots.left(item.slot);
         this.#freeSlot(item);
         if (item.state === SETTLED) continue;
         // A message that cannot be cloned (refused by structured clone, or a getter that throws
@@ -553,10 +482,7 @@ class ThreadPool implements ThreadDispatcher {
       const slot = item.slot;
       // Not started yet: the thread will skip it. Started: abort its ctx.signal in the thread,
       // and give it `abortGraceMs` to stop before its thread is terminated.
-      if (
-        slot < 0 ||
-        Atomics.compareExchange(this.#slots, slot, SLOT_POSTED, SLOT_ABORTED) !== SLOT_POSTED
-      ) {
+      if (slot < 0 || !this.#slots.abortBeforeStart(slot)) {
         this.#aborts.postMessage(item.seq);
         if (slot >= 0) this.#killAfterGrace(item, slot);
       }
@@ -568,8 +494,8 @@ class ThreadPool implements ThreadDispatcher {
     const timer = setTimeout(() => {
       // Still in flight (its slot is freed when its pool task completes): stop its thread.
       if (item.slot !== slot || this.#closed) return;
-      const id = Atomics.load(this.#slots, slot);
-      if (id <= 0) return;
+      const id = this.#slots.runningThread(slot);
+      if (id === 0) return;
       for (const thread of this.#pool.threads) {
         if (thread.threadId === id) void thread.terminate();
       }
@@ -577,54 +503,10 @@ class ThreadPool implements ThreadDispatcher {
     timer.unref();
   }
 
-  #allocSlot(): number {
-    if (this.#freeTop === 0) return -1;
-    const slot = this.#freeSlots[--this.#freeTop] as number;
-    Atomics.store(this.#slots, slot, SLOT_POSTED);
-    return slot;
-  }
-
   #freeSlot(item: Item): void {
     if (item.slot < 0) return;
-    this.#freeSlots[this.#freeTop++] = item.slot;
+    this.#slots.free(item.slot);
     item.slot = -1;
-  }
-
-  // ---- channel operations from threads ----------------------------------------------------
-
-  #onThreadMessage(message: unknown): void {
-    if (typeof message !== "object" || message === null || !(PORT_MARK in message)) return;
-    const port = (message as unknown as { port: MessagePort }).port;
-    this.#ports.add(port);
-    port.on("message", (request: OpRequest) => this.#op(port, request));
-    port.on("close", () => this.#ports.delete(port));
-    port.unref();
-  }
-
-  #op(port: MessagePort, request: OpRequest): void {
-    const reply = (response: OpResponse): void => {
-      try {
-        port.postMessage(response);
-      } catch {
-        // The thread is gone; nobody waits for the answer.
-      }
-    };
-    let pending: Promise<boolean>;
-    try {
-      pending = this.#channelOp({
-        workerId: request.w,
-        channel: request.c,
-        op: request.o,
-        value: request.v,
-      });
-    } catch (error) {
-      reply({ id: request.id, err: encodeThrown(error) });
-      return;
-    }
-    pending.then(
-      (ok) => reply({ id: request.id, ok }),
-      (error: unknown) => reply({ id: request.id, err: encodeThrown(error) }),
-    );
   }
 }
 

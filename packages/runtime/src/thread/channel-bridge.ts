@@ -1,0 +1,57 @@
+// Carries thread workers' channel operations out on the main thread (internal). Every pool
+// thread hands over a MessagePort when it starts; requests and answers travel on it.
+import type { MessagePort } from "node:worker_threads";
+import type { ChannelOp } from "../internal/dispatch.js";
+import { encodeThrown } from "./error-codec.js";
+import { type OpRequest, type OpResponse, PORT_MARK } from "./protocol.js";
+
+export class ChannelBridge {
+  readonly #ports = new Set<MessagePort>();
+  readonly #channelOp: ChannelOp;
+
+  constructor(channelOp: ChannelOp) {
+    this.#channelOp = channelOp;
+  }
+
+  /** Takes a thread's message to the pool; adopts it when it hands over a control port. */
+  attach(message: unknown): void {
+    if (typeof message !== "object" || message === null || !(PORT_MARK in message)) return;
+    const port = (message as unknown as { port: MessagePort }).port;
+    this.#ports.add(port);
+    port.on("message", (request: OpRequest) => this.#op(port, request));
+    port.on("close", () => this.#ports.delete(port));
+    // Threads keep the process alive, not their ports.
+    port.unref();
+  }
+
+  close(): void {
+    for (const port of this.#ports) port.close();
+    this.#ports.clear();
+  }
+
+  #op(port: MessagePort, request: OpRequest): void {
+    const reply = (response: OpResponse): void => {
+      try {
+        port.postMessage(response);
+      } catch {
+        // The thread is gone; nobody waits for the answer.
+      }
+    };
+    let pending: Promise<boolean>;
+    try {
+      pending = this.#channelOp({
+        workerId: request.w,
+        channel: request.c,
+        op: request.o,
+        value: request.v,
+      });
+    } catch (error) {
+      reply({ id: request.id, err: encodeThrown(error) });
+      return;
+    }
+    pending.then(
+      (ok) => reply({ id: request.id, ok }),
+      (error: unknown) => reply({ id: request.id, err: encodeThrown(error) }),
+    );
+  }
+}
