@@ -29,10 +29,11 @@ export class Owner {
 export const QUEUED = 0;
 export const POSTED = 1;
 export const SETTLED = 2;
+type ItemState = typeof QUEUED | typeof POSTED | typeof SETTLED;
 
 /** One message on its way through the pool; listens to its signal (see `SignalWatch`). */
 export class Item {
-  state = QUEUED;
+  state: ItemState = QUEUED;
   slot = -1;
   attempts = 0;
 
@@ -55,7 +56,7 @@ export class Item {
  * common case is a signal per message.
  */
 export class SignalWatch {
-  readonly items = new Set<Item>();
+  readonly items: Set<Item> = new Set();
   constructor(readonly pool: AbortTarget) {}
 
   handleEvent(): void {
