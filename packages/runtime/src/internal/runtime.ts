@@ -41,6 +41,22 @@ export const ABORT_GRACE_MS = 100;
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
 
+/**
+ * Whether a message can travel without an envelope: nothing on its way may misread it. A
+ * thenable would be adopted by a parked take (the worker would get what it resolves to, or the
+ * loop its rejection), and a value that throws when inspected would break the loop.
+ */
+function travelsBare(msg: unknown): boolean {
+  if (msg === null || (typeof msg !== "object" && typeof msg !== "function")) return true;
+  try {
+    return (
+      typeof (msg as { then?: unknown }).then !== "function" && !(msg instanceof MessageEnvelope)
+    );
+  } catch {
+    return false;
+  }
+}
+
 export class Runtime implements WorkersSystem<any> {
   readonly definition: NormalizedDefinition;
   readonly components: Components;
@@ -175,7 +191,8 @@ export class Runtime implements WorkersSystem<any> {
       const target = this.entry(worker, msg);
       // Uninstrumented, an envelope would carry nothing (no headers, no reply): the message
       // travels as it is, processed like any raw value on an input channel.
-      const value = this.instrumented ? this.envelope(target.inChannel!, msg) : msg;
+      const value =
+        this.instrumented || !travelsBare(msg) ? this.envelope(target.inChannel!, msg) : msg;
       return this.send(target, value, msg, undefined);
     } catch (error) {
       return Promise.reject(error);
