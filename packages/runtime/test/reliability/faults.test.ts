@@ -203,6 +203,47 @@ describe("a worker that fails", () => {
   });
 });
 
+describe("a message that is itself a thenable or hostile", () => {
+  // `command` hands the worker the very value: a message is never awaited or unwrapped on its
+  // way through the channel, and a value whose every access throws does not break the loop.
+  test.each([
+    // biome-ignore lint/suspicious/noThenProperty: the message under test is a thenable
+    ["a thenable", () => ({ id: -1, then: (resolve: (v: unknown) => void) => resolve("swapped") })],
+    ["a promise", () => Object.assign(Promise.resolve("swapped"), { id: -1 })],
+    ["a proxy whose every trap throws", hostile],
+  ])(
+    "command(%s): the worker gets that very value, the loop keeps serving",
+    async (_name, make) => {
+      const seen: unknown[] = [];
+      const message = make();
+      const system: WorkersSystem<any> = await startWorkers(
+        {
+          channels: { in: { buffer: 4 } },
+          workers: {
+            w: {
+              kind: "command",
+              in: "in",
+              expose: true,
+              workerFn: (_ctx: unknown, msg: unknown) => {
+                seen.push(msg);
+                return 1;
+              },
+            },
+          },
+        } as never,
+        { obs: ledger.emit },
+      );
+      await expect(system.command("w", message)).resolves.toBe(true);
+      await flush();
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toBe(message);
+      await expect(system.request("w", { id: 0 })).resolves.toBe(1);
+      await stopNow(system, true);
+      expect(ledger.errors()).toEqual([]);
+    },
+  );
+});
+
 describe("a worker that never settles", () => {
   test("honouring ctx.signal: the request times out, the abort ends the message as failed", async () => {
     const system = await start(ledger);
