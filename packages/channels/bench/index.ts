@@ -36,6 +36,20 @@ async function time(run: (n: number) => Promise<void>, n: number): Promise<numbe
   return (c.user + c.system) / 1e6;
 }
 
+function shuffle<T>(xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** Lets pending timers and immediates of the previous run fire before the next one. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -85,8 +99,12 @@ async function main(): Promise<void> {
     }
     const rates = new Map<Impl, number[]>(entries.map((impl) => [impl, []]));
     for (let r = 0; r < ROUNDS; r++) {
-      for (let k = 0; k < entries.length; k++) {
-        const impl = entries[(k + r) % entries.length]!;
+      // A fresh random order each round: a library's leftover work (timers, fibers, garbage)
+      // lands in whichever run follows it, so no implementation may always follow the same one.
+      const order = shuffle(entries);
+      for (let k = 0; k < order.length; k++) {
+        const impl = order[k]!;
+        await settle();
         const n = sizes.get(impl)!;
         rates.get(impl)!.push(n / (await time(impl.runs[id]!, n)));
         if (process.env.BENCH_DEBUG) console.log(id, impl.name, n, rates.get(impl)!.at(-1));

@@ -5,6 +5,7 @@ import {
   ITERATOR,
   PROMISE,
   settle,
+  TakerQueue,
   Waiter,
   WaiterQueue,
   waiterPromise,
@@ -68,7 +69,7 @@ export class Chan<T> implements Channel<T> {
   private dropCount = 0;
   private readonly onDrop: ((value: T, reason: DropReason) => void) | undefined;
   /** Parked takes, oldest first. */
-  readonly takers: WaiterQueue = new WaiterQueue();
+  readonly takers: TakerQueue = new TakerQueue();
   /** Parked puts, oldest first. */
   readonly putters: WaiterQueue = new WaiterQueue();
 
@@ -208,19 +209,7 @@ export class Chan<T> implements Channel<T> {
     if (options !== undefined && options.signal !== undefined) {
       return this.takeWithSignal(options.signal);
     }
-    const count = this.count;
-    if (count > 0) {
-      if (this.putters.length !== 0 || this.kind === PROMISE_KIND) {
-        return Promise.resolve(this.dequeue());
-      }
-      // `dequeue` inlined for a buffer with no pending put.
-      const head = this.head;
-      const value = this.buf[head];
-      this.buf[head] = undefined;
-      this.head = (head + 1) & this.mask;
-      this.count = count - 1;
-      return Promise.resolve(value);
-    }
+    if (this.count > 0) return Promise.resolve(this.dequeue());
     if (this.putters.length !== 0) return Promise.resolve(this.takeFromPutter());
     if (this.isClosed) return NOTHING;
     return this.parkTake();
@@ -228,7 +217,7 @@ export class Chan<T> implements Channel<T> {
 
   private parkTake(): Promise<T | undefined> {
     if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
-    return new Promise<T | undefined>((resolve) => this.takers.push(undefined, resolve));
+    return new Promise<T | undefined>((resolve) => this.takers.push(resolve));
   }
 
   private takeWithSignal(signal: AbortSignalLike): Promise<T | undefined> {
@@ -330,16 +319,20 @@ export class Chan<T> implements Channel<T> {
 
   /** Removes and returns the oldest buffered value, then refills from the oldest pending put. */
   private dequeue(): T | undefined {
+    const buf = this.buf;
     const head = this.head;
-    const value = this.buf[head];
+    const value = buf[head];
     if (this.kind === PROMISE_KIND) return value;
-    this.buf[head] = undefined;
-    this.head = (head + 1) & this.mask;
-    this.count--;
+    buf[head] = undefined;
+    const next = (head + 1) & this.mask;
+    this.head = next;
     const putters = this.putters;
-    if (putters.length !== 0) {
+    if (putters.length === 0) {
+      this.count--;
+    } else {
+      // Pending puts exist only while the buffer is full, so the freed slot is the new tail.
       const handler = putters.shift();
-      this.pushValue(putters.value as T);
+      buf[(next + this.count - 1) & this.mask] = putters.value as T;
       settle(handler, true);
     }
     return value;

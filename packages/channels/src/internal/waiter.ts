@@ -64,7 +64,7 @@ const DONE: IteratorResult<never, undefined> = Object.freeze({ value: undefined,
  * set while it is queued, so it can be cancelled.
  */
 export class Waiter {
-  queue: WaiterQueue | undefined = undefined;
+  queue: WaiterQueue | TakerQueue | undefined = undefined;
   /** For a put: the value offered. */
   value: unknown;
   kind: number;
@@ -240,6 +240,88 @@ export class WaiterQueue {
         const j = ((this.first + kept) & this.mask) << 1;
         items[j] = value;
         items[j + 1] = handler;
+        kept++;
+      }
+    }
+    this.stored = kept;
+    this.cancelled = 0;
+  }
+}
+
+/**
+ * FIFO of parked takes: the same ring as `WaiterQueue`, one slot an entry (a take has no
+ * value to carry).
+ */
+export class TakerQueue {
+  private items: Handler[] = new Array(8).fill(undefined);
+  private first = 0;
+  private stored = 0;
+  private mask = 7;
+  private cancelled = 0;
+  /** Live entries. */
+  length = 0;
+
+  push(handler: Handler): void {
+    if (this.stored > this.mask) this.grow();
+    this.items[(this.first + this.stored) & this.mask] = handler;
+    this.stored++;
+    this.length++;
+  }
+
+  pushWaiter(w: Waiter): void {
+    w.queue = this;
+    this.push(w);
+  }
+
+  /** Removes the oldest live entry and returns its handler. Callers check `length` first. */
+  shift(): Handler {
+    const items = this.items;
+    for (;;) {
+      const i = this.first;
+      const handler = items[i]!;
+      items[i] = undefined as unknown as Handler;
+      this.first = (i + 1) & this.mask;
+      this.stored--;
+      if (typeof handler === "function") {
+        this.length--;
+        return handler;
+      }
+      if (handler.queue === this) {
+        handler.queue = undefined;
+        this.length--;
+        return handler;
+      }
+      this.cancelled--;
+    }
+  }
+
+  /** Cancels a queued waiter: it will never be settled. */
+  cancel(w: Waiter): void {
+    w.queue = undefined;
+    this.length--;
+    this.cancelled++;
+    if (this.cancelled > 32 && this.cancelled > this.length) this.compact();
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const size = this.mask + 1;
+    const next: Handler[] = new Array(size * 2).fill(undefined);
+    for (let k = 0; k < size; k++) next[k] = old[(this.first + k) & this.mask]!;
+    this.items = next;
+    this.first = 0;
+    this.mask = size * 2 - 1;
+  }
+
+  private compact(): void {
+    const items = this.items;
+    let kept = 0;
+    for (let k = 0; k < this.stored; k++) {
+      const i = (this.first + k) & this.mask;
+      const handler = items[i]!;
+      items[i] = undefined as unknown as Handler;
+      if (typeof handler === "function" || handler.queue === this) {
+        items[(this.first + kept) & this.mask] = handler;
         kept++;
       }
     }
