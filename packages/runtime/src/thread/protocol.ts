@@ -16,19 +16,21 @@ export const SLOT_COUNT: number = 1 << 15;
 /** A worker as sent to the thread: name, kind, input channel (or null), module URL, export. */
 export type WireWorker = readonly [string, "command" | "ticker", string | null, string, string];
 
-/** Fields of one message in `RunPayload.i`, in this order (headers are `0` when empty). */
-export const ITEM_WORKER = 0;
-export const ITEM_BODY = 1;
-export const ITEM_HEADERS = 2;
-export const ITEM_SLOT = 3;
-export const ITEM_SEQ = 4;
-export const ITEM_STRIDE = 5;
-
-/** A pool task that runs messages. */
+/**
+ * A pool task that runs messages, column by column (typed arrays clone as one block; a
+ * structured clone's cost grows with the number of values).
+ */
 export interface RunPayload {
   readonly w: readonly WireWorker[];
-  /** Messages, flattened by `ITEM_STRIDE`. */
-  readonly i: readonly unknown[];
+  /** Index into `w` per message; `null` when every message is for `w[0]`. */
+  readonly wi: Uint8Array | null;
+  readonly b: readonly unknown[];
+  /** Headers per message (`0` for none); `null` when no message has any. */
+  readonly h: readonly (Readonly<Record<string, string>> | 0)[] | null;
+  /** Slot per message (-1: untracked). */
+  readonly s: Int32Array;
+  /** Sequence number per message (what an abort names). */
+  readonly q: Float64Array;
   /** Sizes of consecutive groups run in order; `null`: every message is independent. */
   readonly g: readonly number[] | null;
   /** Message ids, sent only when a setup module (whose `around` sees them) is configured. */
@@ -40,10 +42,13 @@ export interface LoadPayload {
   readonly l: readonly (readonly [string, string])[];
 }
 
-/** Per message in a run response: status then value; the last element is the run time (ms). */
+/** A message's status in a run response. */
 export const OUT_OK = 0;
 export const OUT_ERROR = 1;
 export const OUT_SKIPPED = 2;
+
+/** A run response: status and value (result or encoded error) per message, and the run time (ms). */
+export type RunResult = readonly [Uint8Array, readonly unknown[], number];
 
 /** A load response: one entry per ref, `null` when it loaded. */
 export type LoadResult = readonly (WireThrown | null)[];

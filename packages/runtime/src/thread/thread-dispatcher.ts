@@ -22,11 +22,11 @@ import {
 } from "./errors.js";
 import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
-  ITEM_STRIDE,
   type LoadResult,
   OUT_ERROR,
   OUT_OK,
   type RunPayload,
+  type RunResult,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
@@ -326,13 +326,18 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   }
 
   #post(items: Item[], groups: number[] | null): void {
+    const n = items.length;
     const workers: WireWorker[] = [];
-    const flat = new Array<unknown>(items.length * ITEM_STRIDE);
-    const ids = this.#options.setup === null ? null : new Array<string>(items.length);
+    let workerIndex: Uint8Array | null = null;
+    const bodies = new Array<unknown>(n);
+    let headers: (Readonly<Record<string, string>> | 0)[] | null = null;
+    const slots = new Int32Array(n);
+    const seqs = new Float64Array(n);
+    const ids = this.#options.setup === null ? null : new Array<string>(n);
     let transfers: Transferable[] | undefined;
     const now = performance.now();
     let oldest = now;
-    for (let k = 0; k < items.length; k++) {
+    for (let k = 0; k < n; k++) {
       const item = items[k] as Item;
       const task = item.task;
       item.state = POSTED;
@@ -340,6 +345,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       if (item.owner.enqueuedAt < oldest) oldest = item.owner.enqueuedAt;
       let w = 0;
       while (w < workers.length && (workers[w] as WireWorker)[0] !== task.worker.name) w++;
+      // At most 64 messages are coalesced (a batch has one worker): the index fits a byte.
       if (w === workers.length) {
         workers.push([
           task.worker.name,
@@ -349,40 +355,49 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
           task.ref.exportName,
         ]);
       }
+      if (w > 0) (workerIndex ??= new Uint8Array(n))[k] = w;
+      bodies[k] = task.body;
+      if (!isEmpty(task.headers)) (headers ??= new Array<0>(n).fill(0))[k] = task.headers;
       const slot = this.#slots.alloc();
       item.slot = slot;
-      const base = k * ITEM_STRIDE;
-      flat[base] = w;
-      flat[base + 1] = task.body;
-      flat[base + 2] = isEmpty(task.headers) ? 0 : task.headers;
-      flat[base + 3] = slot;
-      flat[base + 4] = item.seq;
+      slots[k] = slot;
+      seqs[k] = item.seq;
       if (ids !== null) ids[k] = task.messageId;
       const list = transferListOf(task.body);
       if (list !== undefined) (transfers ??= []).push(...list);
     }
     this.#waitTimes.add(now - oldest);
-    const payload: RunPayload = { w: workers, i: flat, g: groups, m: ids };
+    const payload: RunPayload = {
+      w: workers,
+      wi: workerIndex,
+      b: bodies,
+      h: headers,
+      s: slots,
+      q: seqs,
+      g: groups,
+      m: ids,
+    };
     const posted = new Posted(items, groups, now);
     this.#occupancy(now);
     this.#inFlight++;
     this.#pool
       .run(payload, transfers === undefined ? undefined : { transferList: transfers as never })
       .then(
-        (out: unknown[]) => this.#done(posted, out),
+        (out: RunResult) => this.#done(posted, out),
         (error: unknown) => this.#failed(posted, error),
       );
   }
 
   // ---- outcomes ---------------------------------------------------------------------------
 
-  #done(posted: Posted, out: unknown[]): void {
+  #done(posted: Posted, out: RunResult): void {
     const now = performance.now();
     this.#occupancy(now);
     this.#inFlight--;
     this.#runTimes.add(now - posted.postedAt);
     const items = posted.items;
-    const perItem = (out[out.length - 1] as number) / items.length;
+    const [statuses, values, ms] = out;
+    const perItem = ms / items.length;
     const name = (items[0] as Item).task.worker.name;
     const cost = this.#costs.get(name);
     this.#costs.set(name, cost === undefined ? perItem : cost * 0.8 + perItem * 0.2);
@@ -390,10 +405,9 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       const item = items[k] as Item;
       this.#freeSlot(item);
       if (item.state === SETTLED) continue;
-      const status = out[2 * k];
-      if (status === OUT_OK) this.#settle(item, true, out[2 * k + 1]);
-      else if (status === OUT_ERROR)
-        this.#settle(item, false, decodeThrown(out[2 * k + 1] as never));
+      const status = statuses[k];
+      if (status === OUT_OK) this.#settle(item, true, values[k]);
+      else if (status === OUT_ERROR) this.#settle(item, false, decodeThrown(values[k] as never));
       else this.#settle(item, false, item.task.signal.reason);
     }
     this.#pump();

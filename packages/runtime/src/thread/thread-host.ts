@@ -14,12 +14,6 @@ import {
 import { Piscina } from "piscina";
 import { decodeThrown, encodeThrown, type WireThrown } from "./error-codec.js";
 import {
-  ITEM_BODY,
-  ITEM_HEADERS,
-  ITEM_SEQ,
-  ITEM_SLOT,
-  ITEM_STRIDE,
-  ITEM_WORKER,
   type LoadPayload,
   type LoadResult,
   type OpRequest,
@@ -29,6 +23,7 @@ import {
   OUT_SKIPPED,
   PORT_MARK,
   type RunPayload,
+  type RunResult,
   SLOT_ABORTED,
   SLOT_POSTED,
   type ThreadData,
@@ -243,50 +238,52 @@ const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 // ---- running a pool task --------------------------------------------------------------------
 
 class Run {
-  readonly out: unknown[];
+  readonly statuses: Uint8Array;
+  readonly values: unknown[];
   transfers: Transferable[] | undefined;
   constructor(
     readonly payload: RunPayload,
     readonly loaded: readonly (LoadedWorker | LoadFailure)[],
   ) {
-    // One status and value per message, then the time the messages took here (ms).
-    this.out = new Array((payload.i.length / ITEM_STRIDE) * 2 + 1);
+    const n = payload.b.length;
+    this.statuses = new Uint8Array(n);
+    this.values = new Array(n);
   }
 
   ok(k: number, value: unknown): void {
-    this.out[2 * k] = OUT_OK;
-    this.out[2 * k + 1] = value;
+    this.statuses[k] = OUT_OK;
+    this.values[k] = value;
     const list = transferListOf(value);
     if (list !== undefined) (this.transfers ??= []).push(...list);
   }
 
   fail(k: number, thrown: unknown): void {
-    this.out[2 * k] = OUT_ERROR;
-    this.out[2 * k + 1] = encodeThrown(thrown);
+    this.statuses[k] = OUT_ERROR;
+    this.values[k] = encodeThrown(thrown);
   }
 
   /** Runs message `k`; returns a promise only when the function's result is one. */
   item(k: number): Promise<void> | undefined {
-    const items = this.payload.i;
-    const base = k * ITEM_STRIDE;
-    const slot = items[base + ITEM_SLOT] as number;
-    const seq = items[base + ITEM_SEQ] as number;
-    const loaded = this.loaded[items[base + ITEM_WORKER] as number] as LoadedWorker | LoadFailure;
+    const payload = this.payload;
+    const slot = payload.s[k] as number;
+    const seq = payload.q[k] as number;
+    const loaded = this.loaded[payload.wi === null ? 0 : (payload.wi[k] as number)] as
+      | LoadedWorker
+      | LoadFailure;
     if (loaded instanceof LoadFailure) {
       this.fail(k, loaded.error);
       return undefined;
     }
-    const headers = (items[base + ITEM_HEADERS] || noHeaders) as Record<string, string>;
+    const headers = (payload.h?.[k] || noHeaders) as Readonly<Record<string, string>>;
     const ctx = new ThreadContext(loaded, headers);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
     running.set(seq, ctx);
     if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
       running.delete(seq);
-      this.out[2 * k] = OUT_SKIPPED;
-      this.out[2 * k + 1] = null;
+      this.statuses[k] = OUT_SKIPPED;
       return undefined;
     }
-    const body = items[base + ITEM_BODY];
+    const body = payload.b[k];
     let result: unknown;
     try {
       result =
@@ -297,7 +294,7 @@ class Run {
                 workerId: loaded.info.name,
                 channel: loaded.info.in,
                 dispatch: "thread",
-                messageId: this.payload.m?.[k] ?? "",
+                messageId: payload.m?.[k] ?? "",
               },
               headers,
               () => loaded.fn(ctx, body),
@@ -331,11 +328,12 @@ class Run {
     }
   }
 
-  result(): unknown {
-    if (this.transfers === undefined) return this.out;
+  result(ms: number): unknown {
+    const out: RunResult = [this.statuses, this.values, ms];
+    if (this.transfers === undefined) return out;
     return Piscina.move({
       [Piscina.transferableSymbol]: this.transfers,
-      [Piscina.valueSymbol]: this.out,
+      [Piscina.valueSymbol]: out,
     } as never);
   }
 }
@@ -364,7 +362,7 @@ async function run(payload: RunPayload): Promise<unknown> {
   }
   const started = performance.now();
   const job = new Run(payload, loaded);
-  const count = payload.i.length / ITEM_STRIDE;
+  const count = payload.b.length;
   const pending: Promise<void>[] = [];
   if (payload.g === null) {
     for (let k = 0; k < count; k++) {
@@ -380,8 +378,7 @@ async function run(payload: RunPayload): Promise<unknown> {
     }
   }
   if (pending.length > 0) await Promise.all(pending);
-  job.out[job.out.length - 1] = performance.now() - started;
-  return job.result();
+  return job.result(performance.now() - started);
 }
 
 async function load(payload: LoadPayload): Promise<LoadResult> {
