@@ -134,6 +134,23 @@ describe("alts", () => {
     expect(a.offer(99)).toBe(false);
   });
 
+  it("losing puts are cleaned up too, and the remaining puts keep their order", async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const plain: Promise<boolean>[] = [];
+    for (let i = 0; i < 1500; i++) {
+      if (i % 100 === 0) plain.push(a.put(i));
+      const r = alts([[a, -1], b]);
+      b.offer(i);
+      expect((await r).channel).toBe(b);
+    }
+    expect(a.pendingPuts).toBe(15);
+    const got: number[] = [];
+    for (let v = a.poll(); v !== undefined; v = a.poll()) got.push(v);
+    expect(got).toEqual(Array.from({ length: 15 }, (_, i) => i * 100));
+    expect(await Promise.all(plain)).toEqual(new Array(15).fill(true));
+  });
+
   it("many parked alts on the same channel are served in order and clean up the rest", async () => {
     const a = chan<number>();
     const b = chan<number>();
