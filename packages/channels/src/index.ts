@@ -1,5 +1,5 @@
 export { type AltDefault, type AltOp, type AltResult, type AltsOptions, alts } from "./alts.js";
-export { chan } from "./channel.js";
+export { chan } from "./chan.js";
 export {
   ChannelError,
   type ChannelErrorCode,

@@ -1,5 +1,5 @@
 import { alts } from "./alts.js";
-import { chan } from "./channel.js";
+import { chan } from "./chan.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { Channel } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { chan } from "./channel.js";
+import { chan } from "./chan.js";
 import type { Channel, ChanOptions } from "./types.js";
 
 /**
