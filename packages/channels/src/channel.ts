@@ -331,7 +331,7 @@ export class Chan<T> implements Channel<T> {
     } else {
       // Pending puts exist only while the buffer is full, so the freed slot is the new tail.
       const handler = putters.shift();
-      buf[(next + this.count - 1) & this.mask] = putters.value as T;
+      buf[(next + this.count - 1) & this.mask] = putters.takeValue() as T;
       settle(handler, true);
     }
     return value;
@@ -341,7 +341,7 @@ export class Chan<T> implements Channel<T> {
   private takeFromPutter(): T {
     const putters = this.putters;
     const handler = putters.shift();
-    const value = putters.value as T;
+    const value = putters.takeValue() as T;
     settle(handler, true);
     return value;
   }

@@ -158,8 +158,15 @@ export class WaiterQueue {
   private cancelled = 0;
   /** Live entries. */
   length = 0;
-  /** The value of the entry `shift` removed last. */
-  value: unknown = undefined;
+  /** The value of the entry `shift` removed last, until `takeValue` clears it. */
+  private value: unknown = undefined;
+
+  /** The value of the entry `shift` just removed; the queue keeps no reference to it. */
+  takeValue(): unknown {
+    const value = this.value;
+    this.value = undefined;
+    return value;
+  }
 
   push(value: unknown, handler: Handler): void {
     if (this.stored > this.mask) this.grow();
