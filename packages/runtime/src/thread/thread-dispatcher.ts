@@ -93,6 +93,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   #completed = 0;
   #closed = false;
   #idle: (() => void) | undefined;
+  #drained: (() => void) | undefined;
   readonly #runTimes = new Samples();
   /** Per worker: the thread time one message takes (ms, moving average). */
   readonly #costs = new Map<string, number>();
@@ -213,7 +214,18 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
           this.#idle = resolve;
         });
       }
-      // Tasks abandoned after an abort may still run: destroying the pool cancels them.
+      // Messages aborted while running settled at once, but their functions may still be
+      // winding down after seeing ctx.signal: give them abortGraceMs, then destroying the pool
+      // cancels what is left.
+      if (this.#inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#abortGraceMs);
+          this.#drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       await this.#pool.destroy();
       this.#aborts.close();
       this.#bridge.close();
@@ -393,7 +405,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   #done(posted: Posted, out: RunResult): void {
     const now = performance.now();
     this.#occupancy(now);
-    this.#inFlight--;
+    if (--this.#inFlight === 0) this.#drained?.();
     this.#runTimes.add(now - posted.postedAt);
     const items = posted.items;
     const [statuses, values, ms] = out;
@@ -415,7 +427,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
 
   #failed(posted: Posted, error: unknown): void {
     this.#occupancy(performance.now());
-    this.#inFlight--;
+    if (--this.#inFlight === 0) this.#drained?.();
     const items = posted.items;
     const payloadError = error instanceof Error && error.name === "DataCloneError";
     let k = 0;

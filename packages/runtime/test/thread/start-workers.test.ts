@@ -9,6 +9,11 @@ import {
 import { latch, started, track, tsxExecArgv } from "./helpers.js";
 
 const threads = { min: 1, max: 2, execArgv: tsxExecArgv };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
 const baseUrl = import.meta.url;
 const ref = (name: string) => `../fixtures/thread-workers.ts#${name}`;
 
@@ -173,6 +178,35 @@ describe("lifecycle", () => {
     ];
     expect(done.sort()).toEqual([1, 2, 3]);
     expect(gated.stats().workers.gate?.processed).toBe(3);
+  });
+
+  test("stop past its deadline aborts ctx.signal of thread work still running", async () => {
+    const stuck = await startWorkers(
+      {
+        channels: { "stuck/in": { buffer: 2 } },
+        workers: {
+          stuck: {
+            kind: "command",
+            in: "stuck/in",
+            workerFn: ref("flagAbort"),
+            dispatch: "thread",
+            expose: true,
+          },
+        },
+      },
+      {},
+      { threads, baseUrl },
+    );
+    const l = latch();
+    await stuck.command("stuck", l);
+    await started(l);
+    await stuck.stop({ timeoutMs: 10 });
+    // The thread saw the abort (slot 2), whenever it arrived relative to stop's return.
+    while (Atomics.load(l, 2) === 0) {
+      const wait = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(l, 2, 0);
+      if (wait.async) await wait.value;
+    }
+    expect(Atomics.load(l, 2)).toBe(1);
   });
 
   test("a thread worker module that does not load in a thread fails start", async () => {
