@@ -1,4 +1,4 @@
-import { Chan, DROPPING, FIXED, SLIDING } from "./channel.js";
+import { Chan, KIND } from "./channel.js";
 import { InvalidBufferError } from "./errors.js";
 import type { BufferType, Channel, ChanOptions } from "./types.js";
 
@@ -27,13 +27,12 @@ function checkSize(size: unknown, type: BufferType): number {
  * ```
  */
 export function chan<T>(bufferOrOptions?: number | ChanOptions<T>): Channel<T> {
-  if (bufferOrOptions === undefined) return new Chan<T>(0, FIXED, undefined);
+  if (bufferOrOptions === undefined) return new Chan<T>(0, KIND.fixed, undefined);
   if (typeof bufferOrOptions === "number") {
-    return new Chan<T>(checkSize(bufferOrOptions, "fixed"), FIXED, undefined);
+    return new Chan<T>(checkSize(bufferOrOptions, "fixed"), KIND.fixed, undefined);
   }
   const type = bufferOrOptions.bufferType ?? "fixed";
-  const kind =
-    type === "fixed" ? FIXED : type === "dropping" ? DROPPING : type === "sliding" ? SLIDING : -1;
+  const kind = type === "fixed" || type === "dropping" || type === "sliding" ? KIND[type] : -1;
   if (kind < 0) {
     throw new InvalidBufferError(
       `bufferType must be "fixed", "dropping" or "sliding", got ${JSON.stringify(type)}`,

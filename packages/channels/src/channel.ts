@@ -20,12 +20,22 @@ import type {
 
 /** Pending puts (and, separately, pending takes) allowed per channel, as in core.async. */
 export const MAX_PENDING = 1024;
+const LIMIT = 1024;
 
-// Buffer kinds. PROMISE_KIND is the write-once buffer of `promiseChan`.
-export const FIXED = 0;
-export const DROPPING = 1;
-export const SLIDING = 2;
-export const PROMISE_KIND = 3;
+// Buffer kinds; PROMISE_KIND is the write-once buffer of `promiseChan`. Hot paths compare
+// against these module-local constants (an exported binding is a cell load each time).
+const FIXED = 0;
+const DROPPING = 1;
+const SLIDING = 2;
+const PROMISE_KIND = 3;
+
+/** The buffer kinds, for the factories (`chan`, `promiseChan`, `timeout`). */
+export const KIND: { fixed: number; dropping: number; sliding: number; promise: number } = {
+  fixed: FIXED,
+  dropping: DROPPING,
+  sliding: SLIDING,
+  promise: PROMISE_KIND,
+};
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
@@ -140,7 +150,7 @@ export class Chan<T> implements Channel<T> {
   }
 
   private parkPut(value: T): Promise<boolean> {
-    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    if (this.putters.length >= LIMIT) throw new PendingLimitError("put", LIMIT);
     return new Promise<boolean>((resolve) => this.putters.push(value, resolve));
   }
 
@@ -148,7 +158,7 @@ export class Chan<T> implements Channel<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.isClosed) return FALSE;
     if (this.accept(value)) return TRUE;
-    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    if (this.putters.length >= LIMIT) throw new PendingLimitError("put", LIMIT);
     const w = new Waiter(PROMISE, value);
     const p = waiterPromise<boolean>(w, signal);
     this.putters.pushWaiter(w);
@@ -165,7 +175,7 @@ export class Chan<T> implements Channel<T> {
       if (callback !== undefined) hostQueueMicrotask(() => callback(true));
       return true;
     }
-    if (this.putters.length >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
+    if (this.putters.length >= LIMIT) throw new PendingLimitError("put", LIMIT);
     const w = new Waiter(CALLBACK, value);
     w.target = callback;
     this.putters.pushWaiter(w);
@@ -215,14 +225,14 @@ export class Chan<T> implements Channel<T> {
   }
 
   private parkTake(): Promise<T | undefined> {
-    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    if (this.takers.length >= LIMIT) throw new PendingLimitError("take", LIMIT);
     return new Promise<T | undefined>((resolve) => this.takers.push(resolve));
   }
 
   private takeWithSignal(signal: AbortSignalLike): Promise<T | undefined> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.takeReady()) return Promise.resolve(this.poll());
-    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    if (this.takers.length >= LIMIT) throw new PendingLimitError("take", LIMIT);
     const w = new Waiter(PROMISE, undefined);
     const promise = waiterPromise<T | undefined>(w, signal);
     this.takers.pushWaiter(w);
@@ -264,7 +274,7 @@ export class Chan<T> implements Channel<T> {
       return Promise.resolve({ value: this.takeFromPutter() as T, done: false });
     }
     if (this.isClosed) return DONE;
-    if (this.takers.length >= MAX_PENDING) throw new PendingLimitError("take", MAX_PENDING);
+    if (this.takers.length >= LIMIT) throw new PendingLimitError("take", LIMIT);
     const w = new Waiter(ITERATOR, undefined);
     const promise = waiterPromise<IteratorResult<T, undefined>>(w, undefined);
     this.takers.pushWaiter(w);

@@ -1,4 +1,4 @@
-import { Chan, PROMISE_KIND } from "./channel.js";
+import { Chan, KIND } from "./channel.js";
 import type { Channel, DropReason } from "./types.js";
 
 /** Options of `promiseChan`. */
@@ -23,5 +23,5 @@ export interface PromiseChanOptions<T> {
  * ```
  */
 export function promiseChan<T>(options?: PromiseChanOptions<T>): Channel<T> {
-  return new Chan<T>(1, PROMISE_KIND, options?.onDrop);
+  return new Chan<T>(1, KIND.promise, options?.onDrop);
 }

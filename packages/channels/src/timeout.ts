@@ -1,4 +1,4 @@
-import { Chan, FIXED } from "./channel.js";
+import { Chan, KIND } from "./channel.js";
 import { InvalidArgumentError } from "./errors.js";
 import { hostSetTimeout } from "./internal/host.js";
 import type { Channel } from "./types.js";
@@ -18,7 +18,7 @@ export function timeout(ms: number): Channel<never> {
   if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
     throw new InvalidArgumentError(`timeout needs a finite number of ms >= 0, got ${String(ms)}`);
   }
-  const ch = new Chan<never>(0, FIXED, undefined);
+  const ch = new Chan<never>(0, KIND.fixed, undefined);
   hostSetTimeout(() => ch.close(), ms);
   return ch;
 }

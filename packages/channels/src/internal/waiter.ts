@@ -1,14 +1,20 @@
 import type { AbortSignalLike } from "../types.js";
 import { hostQueueMicrotask } from "./host.js";
 
-/** Resolves a promise with the outcome (a `put`/`take`). */
-export const PROMISE = 0;
+// Waiter kinds. `complete` switches on the module-local constants (an exported binding is a
+// cell load each time); the exports are for the other modules.
+const K_PROMISE = 0;
+const K_ITERATOR = 1;
+const K_CALLBACK = 2;
+const K_ALT = 3;
+/** Resolves a promise with the outcome (a `put`/`take` with a signal). */
+export const PROMISE: number = K_PROMISE;
 /** Resolves an `IteratorResult` instead of the bare value (a `for await` step). */
-export const ITERATOR = 1;
+export const ITERATOR: number = K_ITERATOR;
 /** Calls the callback in a microtask (a `putAsync` parked put). */
-export const CALLBACK = 2;
+export const CALLBACK: number = K_CALLBACK;
 /** One operation of an `alts`; the outcome commits the whole alt. */
-export const ALT = 3;
+export const ALT: number = K_ALT;
 
 /** The `{ value, channel }` an `alts` resolves to. */
 export interface AltOutcome {
@@ -83,15 +89,15 @@ export class Waiter {
    */
   complete(result: unknown): void {
     switch (this.kind) {
-      case PROMISE:
+      case K_PROMISE:
         // A PROMISE waiter exists only for an operation with a signal.
         this.unlisten();
         this.target(result);
         return;
-      case ITERATOR:
+      case K_ITERATOR:
         this.target(result === undefined ? DONE : { value: result, done: false });
         return;
-      case CALLBACK: {
+      case K_CALLBACK: {
         const cb = this.target as ((accepted: boolean) => void) | undefined;
         if (cb !== undefined) hostQueueMicrotask(() => cb(result as boolean));
         return;
