@@ -6,7 +6,16 @@ export type WorkersErrorCode =
   | "ERR_DROPPED"
   | "ERR_INVALID_MESSAGE"
   | "ERR_UNKNOWN_CHANNEL"
-  | "ERR_START";
+  | "ERR_START"
+  | ThreadErrorCode;
+
+/** Stable codes of the thread pool's errors (a subset of {@link WorkersErrorCode}). */
+export type ThreadErrorCode =
+  | "ERR_THREAD_LOAD"
+  | "ERR_THREAD_CRASHED"
+  | "ERR_THREAD_QUEUE_FULL"
+  | "ERR_THREAD_CLOSED"
+  | "ERR_THREAD_OPTIONS";
 
 /** Base class of the errors thrown by `@workers/runtime`; `code` is stable, the message is not. */
 export class WorkersError extends Error {
@@ -110,5 +119,69 @@ export class UnknownChannelError extends WorkersError {
 export class StartError extends WorkersError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ERR_START", message, options);
+  }
+}
+
+/**
+ * Base class of the thread pool's errors (`dispatch: "thread"`); a {@link WorkersError} whose
+ * `code` is one of {@link ThreadErrorCode}.
+ */
+export class ThreadError extends WorkersError {
+  declare readonly code: ThreadErrorCode;
+
+  constructor(code: ThreadErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A thread worker's module could not be imported, or its export is not a function; fails
+ * `startWorkers` with the import error as `cause`. Code `ERR_THREAD_LOAD`.
+ */
+export class ThreadLoadError extends ThreadError {
+  /** The module URL that failed. */
+  readonly url: string;
+  /** The export that was looked up. */
+  readonly exportName: string;
+
+  constructor(url: string, exportName: string, message: string, options?: { cause?: unknown }) {
+    super("ERR_THREAD_LOAD", message, options);
+    this.url = url;
+    this.exportName = exportName;
+  }
+}
+
+/**
+ * The thread running a message died (an exception thrown outside the task, `process.exit`,
+ * running out of memory under `resourceLimits`, a result that cannot be cloned). The pool
+ * replaces the thread; `cause` holds what killed it. Code `ERR_THREAD_CRASHED`.
+ */
+export class ThreadCrashedError extends ThreadError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_THREAD_CRASHED", message, options);
+  }
+}
+
+/** The thread pool's queue holds `maxQueue` messages already. Code `ERR_THREAD_QUEUE_FULL`. */
+export class ThreadQueueFullError extends ThreadError {
+  constructor(maxQueue: number) {
+    super("ERR_THREAD_QUEUE_FULL", `the thread queue is full (maxQueue ${maxQueue})`);
+  }
+}
+
+/** The thread pool was closed (the system stopped). Code `ERR_THREAD_CLOSED`. */
+export class ThreadClosedError extends ThreadError {
+  constructor() {
+    super("ERR_THREAD_CLOSED", "the thread pool is closed");
+  }
+}
+
+/**
+ * Invalid `threads` options; the message names the field, what was expected and what came.
+ * Code `ERR_THREAD_OPTIONS`.
+ */
+export class ThreadOptionsError extends ThreadError {
+  constructor(message: string) {
+    super("ERR_THREAD_OPTIONS", message);
   }
 }

@@ -4,6 +4,13 @@ export {
   NotExposedError,
   StartError,
   StoppedError,
+  ThreadClosedError,
+  ThreadCrashedError,
+  ThreadError,
+  type ThreadErrorCode,
+  ThreadLoadError,
+  ThreadOptionsError,
+  ThreadQueueFullError,
   TimeoutError,
   UnknownChannelError,
   WorkersError,
@@ -16,15 +23,8 @@ export type {
   WorkerInfo,
 } from "./internal/dispatch.js";
 export { startWorkers } from "./start-workers.js";
-export {
-  ThreadClosedError,
-  ThreadCrashedError,
-  ThreadError,
-  type ThreadErrorCode,
-  ThreadLoadError,
-  ThreadOptionsError,
-  ThreadQueueFullError,
-} from "./thread/errors.js";
+export { transfer } from "./thread/transfer.js";
+export type { ThreadChannel, ThreadWorkerContext } from "./thread/types.js";
 export type {
   ChannelStats,
   Components,

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
+import { ThreadOptionsError } from "../errors.js";
 import type { ThreadOptions } from "../internal/dispatch.js";
-import { ThreadOptionsError } from "./errors.js";
 
 /** `ThreadOptions` with the defaults filled in (internal). */
 export interface ResolvedThreadOptions {

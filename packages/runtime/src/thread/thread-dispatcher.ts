@@ -3,7 +3,13 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BroadcastChannel, type Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
-import { InvalidMessageError } from "../errors.js";
+import {
+  InvalidMessageError,
+  ThreadClosedError,
+  ThreadCrashedError,
+  ThreadLoadError,
+  ThreadQueueFullError,
+} from "../errors.js";
 import type {
   ModuleRef,
   ThreadDispatcherOptions as SeamOptions,
@@ -14,12 +20,6 @@ import type {
 } from "../internal/dispatch.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
-import {
-  ThreadClosedError,
-  ThreadCrashedError,
-  ThreadLoadError,
-  ThreadQueueFullError,
-} from "./errors.js";
 import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
   type LoadResult,

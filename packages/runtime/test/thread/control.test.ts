@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { ThreadQueueFullError } from "../../src/thread/errors.js";
+import { ThreadQueueFullError } from "../../src/errors.js";
 import { dispatcher, fixture, latch, recorder, release, started, task, track } from "./helpers.js";
 
 // One thread, two tasks at a time: what is posted behind a blocked task waits in that thread.

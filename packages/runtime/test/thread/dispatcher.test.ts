@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { ThreadClosedError, ThreadLoadError } from "../../src/thread/errors.js";
+import { ThreadClosedError, ThreadLoadError } from "../../src/errors.js";
 import { dispatcher, fixture, task } from "./helpers.js";
 
 const d = dispatcher();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ThreadOptionsError } from "../../src/thread/errors.js";
+import { ThreadOptionsError } from "../../src/errors.js";
 import { defaultMaxThreads, resolveThreadOptions } from "../../src/thread/options.js";
 
 describe("thread options", () => {
