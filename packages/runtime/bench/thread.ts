@@ -3,6 +3,7 @@
 // Contenders run interleaved in rounds (A B C A B C ...), so a busy machine slows them alike.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { Channel } from "@workers/channels";
 import { Piscina } from "piscina";
 import { startWorkers } from "../src/index.js";
 import type { ThreadTask } from "../src/internal/dispatch.js";
@@ -158,12 +159,15 @@ function dispatcher(kind: Kind, size: number, iters: number): Contender {
   };
 }
 
-/** The whole runtime: `request()` per message to a thread worker (optionally batched). */
-function system(kind: Kind, size: number, iters: number): Contender {
+/**
+ * The whole runtime with a thread worker (optionally batched): `request()` per message, or
+ * `command()` (fire-and-forget) with each result counted as it reaches the output channel.
+ */
+function system(kind: Kind, size: number, iters: number, via: "request" | "command"): Contender {
   const batch = size > 1 ? { batch: { size, maxWaitMs: 0 } } : {};
   const started = startWorkers(
     {
-      channels: { "bench/in": { buffer: IN_FLIGHT } },
+      channels: { "bench/in": { buffer: IN_FLIGHT }, "bench/out": { buffer: IN_FLIGHT } },
       workers: {
         bench: {
           kind: "command",
@@ -172,6 +176,7 @@ function system(kind: Kind, size: number, iters: number): Contender {
           dispatch: "thread",
           expose: true,
           concurrency: size > 1 ? Math.ceil(IN_FLIGHT / size) : IN_FLIGHT,
+          ...(via === "command" ? { outputChan: "bench/out" } : {}),
           ...batch,
         },
       },
@@ -180,10 +185,57 @@ function system(kind: Kind, size: number, iters: number): Contender {
     { threads: { min: THREADS, max: THREADS, execArgv: tsxHooks }, baseUrl: import.meta.url },
   );
   const body = kind === "cpu" ? () => iters : (i: number) => i;
+  const name = `startWorkers ${via}()${size > 1 ? `, batch ${size}` : ""}`;
+  if (via === "request") {
+    return {
+      name,
+      size: 1,
+      send: async (i) => (await started).request("bench", body(i)),
+      close: async () => (await started).stop(),
+    };
+  }
+  // Each lane waits for its own message's result (a trivial worker echoes the message; a CPU
+  // message is tagged by the lane's next slot in a FIFO, results of equal cost arriving in order).
+  const waiting = new Map<number, () => void>();
+  const fifo: (() => void)[] = [];
+  let fifoHead = 0;
+  let consuming = false;
+  const consume = async (): Promise<void> => {
+    const out = (await started).channels["bench/out"] as Channel<number>;
+    for (;;) {
+      const v = out.poll() ?? (await out.take());
+      if (v === undefined) return;
+      if (kind === "cpu") {
+        const done = fifo[fifoHead];
+        fifo[fifoHead++] = undefined as never;
+        if (fifoHead > 4096 && fifoHead * 2 > fifo.length) {
+          fifo.splice(0, fifoHead);
+          fifoHead = 0;
+        }
+        done?.();
+      } else {
+        const done = waiting.get(v);
+        waiting.delete(v);
+        done?.();
+      }
+    }
+  };
   return {
-    name: size > 1 ? `startWorkers request(), batch ${size}` : "startWorkers request()",
+    name,
     size: 1,
-    send: async (i) => (await started).request("bench", body(i)),
+    send: async (i) => {
+      const sys = await started;
+      if (!consuming) {
+        consuming = true;
+        void consume();
+      }
+      const done = new Promise<void>((resolve) => {
+        if (kind === "cpu") fifo.push(resolve);
+        else waiting.set(i, resolve);
+      });
+      await sys.command("bench", body(i));
+      await done;
+    },
     close: async () => (await started).stop(),
   };
 }
@@ -253,8 +305,10 @@ export async function run(): Promise<void> {
         rawPiscina("trivial", BATCH, iters),
         rawWorkerThreads("trivial", BATCH, iters),
         dispatcher("trivial", BATCH, iters),
-        system("trivial", 1, iters),
-        system("trivial", BATCH, iters),
+        system("trivial", 1, iters, "command"),
+        system("trivial", 1, iters, "request"),
+        system("trivial", BATCH, iters, "command"),
+        system("trivial", BATCH, iters, "request"),
       ])),
     );
   }
@@ -264,7 +318,8 @@ export async function run(): Promise<void> {
         rawPiscina("cpu", 1, iters),
         rawWorkerThreads("cpu", 1, iters),
         dispatcher("cpu", 1, iters),
-        system("cpu", 1, iters),
+        system("cpu", 1, iters, "command"),
+        system("cpu", 1, iters, "request"),
       ])),
     );
   }

@@ -346,4 +346,40 @@ describe("thread dispatch seam", () => {
     expect(system.stats().workers.a).toMatchObject({ errors: 1, inFlight: 0 });
     expect(rec.of("workers.drop")).toMatchObject([{ reason: "shutdown", msg: "s", workerId: "a" }]);
   });
+
+  it("messages without a request signal share one signal, aborted at stop's deadline", async () => {
+    vi.useFakeTimers();
+    const system = await startWorkers(
+      def(
+        {
+          a: worker("a", { in: "a", concurrency: 4 }),
+          b: worker("b", { in: "b", concurrency: 2, batch: { size: 2, maxWaitMs: 0 } }),
+        },
+        { a: fixed(8), b: fixed(8) },
+      ),
+    );
+    current!.handler = () => new Promise(() => {}); // never settles
+    await system.command("a", 1);
+    await system.command("a", 2);
+    void system.request("a", 3).catch(() => {});
+    const own = system.request("a", 4, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    await system.command("b", 5);
+    await system.command("b", 6);
+    await vi.advanceTimersByTimeAsync(0);
+    const [t1, t2, t3, t4] = current!.tasks;
+    const batched = current!.batches.flat();
+    expect(batched.map((t) => t.body)).toEqual([5, 6]);
+    const shared = t1!.signal;
+    for (const t of [t2, t3, ...batched]) expect(t!.signal).toBe(shared);
+    expect(t4!.signal).not.toBe(shared);
+    expect(shared.aborted).toBe(false);
+    const stopping = system.stop({ timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(shared.aborted).toBe(true);
+    expect(shared.reason).toBeInstanceOf(StoppedError);
+    expect(t4!.signal.reason).toBeInstanceOf(StoppedError);
+    await vi.advanceTimersByTimeAsync(5000);
+    await stopping;
+    expect(await own).toBeInstanceOf(StoppedError);
+  });
 });

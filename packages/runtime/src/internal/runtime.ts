@@ -491,10 +491,7 @@ export class Runtime implements WorkersSystem<any> {
       // before the abort (its late outcome is ignored), never an error of the worker.
       for (const r of this.runners) if (r.thread) for (const job of [...r.jobs]) r.abandon(job);
       this.stopController.abort(reason);
-      for (const job of jobs) {
-        job.env?.abort?.abort(reason);
-        job.controller?.abort(reason);
-      }
+      for (const job of jobs) job.env?.abort?.abort(reason);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(jobs.map((job) => job.settled)),

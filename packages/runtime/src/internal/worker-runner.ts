@@ -36,7 +36,6 @@ export class Job {
   /** Part of a thread batch (the loop counts the batch, not its jobs). */
   batched = false;
   startedAt = 0;
-  controller: AbortController | undefined = undefined;
   /** Settles (never rejects) once the processing settled; what `stop` waits for. */
   settled: Promise<void> | undefined = undefined;
 
@@ -93,6 +92,8 @@ export abstract class WorkerRunner {
   /** Called when an asynchronously processed message (not a batch's) is accounted for. */
   protected onRelease: (() => void) | undefined = undefined;
   private readonly fast: boolean;
+  /** A thread worker without `around`: one promise chain per message (or per batch). */
+  private readonly fastThread: boolean;
   /** The ctx of messages with no headers and no signal of their own (read-only, shared). */
   private readonly plainCtx: GoContext;
 
@@ -115,6 +116,7 @@ export abstract class WorkerRunner {
     this.outputChannel = def.outputChan === undefined ? undefined : rt.channels[def.outputChan];
     this.plainOutput = rt.obs.inject === undefined;
     this.fast = !this.thread && rt.obs.around === undefined && rt.guard === undefined;
+    this.fastThread = this.thread && rt.obs.around === undefined;
     this.plainCtx = new GoContext(this, EMPTY_HEADERS, rt.stopSignal);
   }
 
@@ -124,7 +126,11 @@ export abstract class WorkerRunner {
    * is accounted for.
    */
   execute(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
-    if (!this.fast) return this.executeJob(new Job(env, body));
+    if (!this.fast) {
+      return this.fastThread
+        ? this.executeThread(new Job(env, body))
+        : this.executeJob(new Job(env, body));
+    }
     const fn = this.fn!;
     // Without headers or a request's own signal every message's ctx is the same: share one.
     const ctx =
@@ -213,6 +219,78 @@ export abstract class WorkerRunner {
     this.rt.shutdownDrop(this.name, this.inChannel, job.env, job.body);
   }
 
+  /** When a message's latency is measured: the first ones, then one in LATENCY_SAMPLE. */
+  private sampledStart(): number {
+    const tick = ++this.sampleTick;
+    return tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 || this.inFlight === 0
+      ? performance.now()
+      : -1;
+  }
+
+  /** A thread message without `around`: straight to the pool, its outcome recorded once. */
+  private executeThread(job: Job): Promise<void> {
+    job.startedAt = this.sampledStart();
+    this.track(job);
+    let result: Promise<unknown>;
+    try {
+      result = this.rt.dispatcher!.run(this.threadTask(job));
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    const settled = result.then(
+      (value) => this.finish(job, true, value),
+      (error: unknown) => this.finish(job, false, error),
+    );
+    job.settled = settled;
+    return settled;
+  }
+
+  /** A batch without `around`: one pool task, one promise chain for all its messages. */
+  private executeThreadBatch(
+    items: readonly { env: MessageEnvelope | undefined; body: unknown }[],
+  ): Promise<void> {
+    const n = items.length;
+    const jobs = new Array<Job>(n);
+    const tasks = new Array<ThreadTask>(n);
+    const startedAt = this.sampledStart();
+    for (let i = 0; i < n; i++) {
+      const item = items[i]!;
+      const job = new Job(item.env, item.body);
+      job.batched = true;
+      job.startedAt = startedAt;
+      this.track(job);
+      jobs[i] = job;
+      tasks[i] = this.threadTask(job);
+    }
+    let result: Promise<TaskOutcome[]>;
+    try {
+      result = this.rt.dispatcher!.runBatch(tasks);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    const settled = result.then(
+      (list) => {
+        for (let i = 0; i < n; i++) {
+          const outcome = list[i];
+          const job = jobs[i]!;
+          if (outcome === undefined) {
+            this.finish(
+              job,
+              false,
+              new Error("The thread pool returned no outcome for this message"),
+            );
+          } else if (outcome.ok) this.finish(job, true, outcome.value);
+          else this.finish(job, false, outcome.error);
+        }
+      },
+      (error: unknown) => {
+        for (let i = 0; i < n; i++) this.finish(jobs[i]!, false, error);
+      },
+    );
+    for (let i = 0; i < n; i++) jobs[i]!.settled = settled;
+    return settled;
+  }
+
   private executeJob(job: Job): Promise<void> {
     this.track(job);
     const run = (): Promise<unknown> => handled(this.run(job));
@@ -281,23 +359,16 @@ export abstract class WorkerRunner {
       inject(copy, info);
       headers = copy;
     }
-    const controller = new AbortController();
-    job.controller = controller;
-    const requestSignal = job.env?.abort?.signal;
-    if (requestSignal !== undefined) {
-      if (requestSignal.aborted) controller.abort(requestSignal.reason);
-      else
-        requestSignal.addEventListener("abort", () => controller.abort(requestSignal.reason), {
-          once: true,
-        });
-    }
     return {
       worker: this.info,
       ref: this.ref!,
       body: job.body,
       headers,
       messageId: job.env?.id ?? nextMessageId(),
-      signal: controller.signal,
+      // A request with a timeout or a signal has its own controller (aborted by either, and by
+      // stop's deadline); every other message shares the system's stop signal, aborted at
+      // stop's deadline: no controller, and one abort listener in the pool, per message.
+      signal: job.env?.abort?.signal ?? this.rt.stopSignal,
     };
   }
 
@@ -308,6 +379,7 @@ export abstract class WorkerRunner {
   executeBatch(
     items: readonly { env: MessageEnvelope | undefined; body: unknown }[],
   ): Promise<void> {
+    if (this.fastThread) return this.executeThreadBatch(items);
     const n = items.length;
     const tasks: ThreadTask[] = new Array(n);
     const outcomes: {
