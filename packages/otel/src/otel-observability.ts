@@ -51,8 +51,6 @@ class Telemetry {
   #instruments: Instruments | undefined = undefined;
   /** When `inject` wrote the headers (monotonic ms), for the queue-wait histogram. */
   readonly #sentAt = new WeakMap<object, number>();
-  /** Thread processings in flight, by worker: a parent for sends that lost their context. */
-  readonly #threadInFlight = new Map<string, Set<Processing>>();
   readonly #gauges = new ChannelGauges();
   #lastSendChannel: string | undefined = undefined;
   #lastSendCtx: Context | undefined = undefined;
@@ -141,15 +139,8 @@ class Telemetry {
     workerId: string | undefined,
   ): Context {
     if (workerId === undefined) return active;
-    // A thread worker's put is carried out on the main thread by a channel operation, which may
-    // run outside the processing's async context (in the context of whatever created the pool's
-    // port). While that worker has processings in flight, trust them over the active context.
-    const inFlight = this.#threadInFlight.get(workerId);
-    if (inFlight !== undefined && inFlight.size > 0) {
-      if (inFlight.size === 1) for (const only of inFlight) return only.ctx;
-      if (proc !== undefined && !proc.done && proc.workerId === workerId) return active;
-      return trace.deleteSpan(active);
-    }
+    // The runtime carries out a thread worker's put on the main thread in the async context of
+    // the message that issued it, so the active context is that message's processing.
     // A context left over from another thread processing would put this send in the wrong trace.
     if (proc?.thread === true && (proc.done || proc.workerId !== workerId)) {
       return trace.deleteSpan(active);
@@ -219,17 +210,11 @@ class Telemetry {
 
     const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
     proc.ctx = withSpan(parent, span).setValue(PROCESSING_KEY, proc);
-    if (proc.thread) {
-      let set = this.#threadInFlight.get(workerId);
-      if (set === undefined) this.#threadInFlight.set(workerId, (set = new Set()));
-      set.add(proc);
-    }
     return proc;
   }
 
   #finish(proc: Processing, error: unknown, failed: boolean): void {
     proc.done = true;
-    this.#threadInFlight.get(proc.workerId)?.delete(proc);
     try {
       if (failed && proc.errorType === undefined) this.#markError(proc, error);
       const seconds = (performance.now() - proc.startedAt) / 1000;

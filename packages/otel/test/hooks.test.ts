@@ -245,18 +245,27 @@ describe("a pipeline through the hooks", () => {
     expect(sdk.spans().map((s) => s.name)).toEqual(["process tick"]);
   });
 
-  it("parents a thread worker's put that lost its async context on the one processing in flight", async () => {
-    const h1 = put(obs, "s1");
+  it("parents a thread worker's put on the processing whose context the runtime carries it out in", async () => {
+    // The runtime runs each thread channel op in the async context of the message that issued
+    // it: with two processings in flight, each put joins its own.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const running = obs.around(info("t", "s1", "thread"), h1, () => gate);
-    // The channel op arrives from the pool outside the processing's context.
-    const h2 = context.with(context.active(), () => put(obs, "s2", "t"));
+    const heads: Record<string, Headers> = {};
+    const runs = ["a", "b"].map((id) =>
+      obs.around(info("t", "s1", "thread", id), put(obs, "s1"), async () => {
+        const issued = context.active();
+        await gate;
+        heads[id] = context.with(issued, () => put(obs, "s2", "t"));
+      }),
+    );
     release();
-    await running;
-    const proc = sdk.span("process s1");
-    expect(parentId(sdk.span("send s2"))).toBe(proc.spanContext().spanId);
-    expect(h2.traceparent).toContain(proc.spanContext().traceId);
+    await Promise.all(runs);
+    const procs = sdk.spans().filter((s) => s.name === "process s1");
+    const sends = sdk.spans().filter((s) => s.name === "send s2");
+    expect(sends).toHaveLength(2);
+    const parents = new Set(sends.map(parentId));
+    expect(parents).toEqual(new Set(procs.map((p) => p.spanContext().spanId)));
+    expect(heads.a?.traceparent).not.toBe(heads.b?.traceparent);
   });
   it("does not parent a thread worker's put on a finished processing left in the port's context", async () => {
     let stale = context.active();

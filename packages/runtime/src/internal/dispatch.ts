@@ -29,6 +29,11 @@ export type ChannelOp = (request: {
   readonly value: unknown;
 }) => Promise<boolean>;
 
+/**
+ * Runs a function in a captured async context: what `AsyncLocalStorage.snapshot()` returns.
+ */
+export type ContextRunner = <R>(fn: () => R) => R;
+
 /** One message for a thread worker. */
 export interface ThreadTask {
   readonly worker: WorkerInfo;
@@ -38,6 +43,11 @@ export interface ThreadTask {
   readonly messageId: string;
   /** Aborting it aborts `ctx.signal` in the thread and cancels the task in the pool. */
   readonly signal: AbortSignal;
+  /**
+   * With `captureContext`: the async context the message's channel operations are carried out
+   * in; by default the context of the `run()` / `runBatch()` call.
+   */
+  readonly context?: ContextRunner;
 }
 
 /** The outcome of one message of a batch. */
@@ -105,4 +115,11 @@ export interface ThreadDispatcher {
 export interface ThreadDispatcherOptions {
   readonly threads: ThreadOptions;
   readonly channelOp: ChannelOp;
+  /**
+   * Carry out each thread channel operation in the async context of the message that issued
+   * it (its `context`, else the `run()` / `runBatch()` call's), so `inject` sees that
+   * message's trace context. Set when the system is instrumented; off, nothing is captured.
+   * @default false
+   */
+  readonly captureContext?: boolean;
 }

@@ -158,7 +158,11 @@ export class Runtime implements WorkersSystem<any> {
     }
     if (threadRefs.length > 0) {
       const create = await loadThreadDispatcher();
-      this.dispatcher = create({ threads: options.threads ?? {}, channelOp: this.channelOp });
+      this.dispatcher = create({
+        threads: options.threads ?? {},
+        channelOp: this.channelOp,
+        captureContext: this.instrumented,
+      });
       await this.dispatcher.load(threadRefs);
     }
     if (this.phase !== "starting") return;

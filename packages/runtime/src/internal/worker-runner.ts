@@ -1,6 +1,7 @@
 // What command workers and tickers share: calling the function (go or thread, with `around`
 // and the dev guard when present) and accounting for each outcome exactly once.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Channel } from "@workers/channels";
 import type { NormalizedWorker, WorkerFn } from "@workers/config";
 import type { Components, Headers, ProcessInfo, StatsSnapshot, WorkerContext } from "../types.js";
@@ -92,6 +93,8 @@ export abstract class WorkerRunner {
   /** Called when an asynchronously processed message (not a batch's) is accounted for. */
   protected onRelease: (() => void) | undefined = undefined;
   private readonly fast: boolean;
+  /** Thread channel operations run in each message's async context (instrumented systems). */
+  private readonly captureContext: boolean;
   /** A thread worker without `around`: one promise chain per message (or per batch). */
   private readonly fastThread: boolean;
   /** The ctx of messages with no headers and no signal of their own (read-only, shared). */
@@ -117,6 +120,8 @@ export abstract class WorkerRunner {
     this.plainOutput = rt.obs.inject === undefined;
     this.fast = !this.thread && rt.obs.around === undefined && rt.guard === undefined;
     this.fastThread = this.thread && rt.obs.around === undefined;
+    this.captureContext =
+      this.thread && (rt.obs.around !== undefined || rt.obs.inject !== undefined);
     this.plainCtx = new GoContext(this, EMPTY_HEADERS, rt.stopSignal);
   }
 
@@ -359,7 +364,7 @@ export abstract class WorkerRunner {
       inject(copy, info);
       headers = copy;
     }
-    return {
+    const task = {
       worker: this.info,
       ref: this.ref!,
       body: job.body,
@@ -370,6 +375,9 @@ export abstract class WorkerRunner {
       // stop's deadline: no controller, and one abort listener in the pool, per message.
       signal: job.env?.abort?.signal ?? this.rt.stopSignal,
     };
+    // Instrumented, the thread's channel operations are carried out in this context (inside
+    // `around`'s run, one per message even in a batch), so `inject` sees the process span.
+    return this.captureContext ? { ...task, context: AsyncLocalStorage.snapshot() } : task;
   }
 
   /**

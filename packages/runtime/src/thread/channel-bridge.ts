@@ -1,16 +1,19 @@
 // Carries thread workers' channel operations out on the main thread (internal). Every pool
 // thread hands over a MessagePort when it starts; requests and answers travel on it.
 import type { MessagePort } from "node:worker_threads";
-import type { ChannelOp } from "../internal/dispatch.js";
+import type { ChannelOp, ContextRunner } from "../internal/dispatch.js";
 import { encodeThrown } from "./error-codec.js";
 import { type OpRequest, type OpResponse, PORT_MARK } from "./protocol.js";
 
 export class ChannelBridge {
   readonly #ports = new Set<MessagePort>();
   readonly #channelOp: ChannelOp;
+  readonly #contextOf: ((seq: number) => ContextRunner | undefined) | undefined;
 
-  constructor(channelOp: ChannelOp) {
+  /** `contextOf` gives the async context of the message an operation names, if known. */
+  constructor(channelOp: ChannelOp, contextOf?: (seq: number) => ContextRunner | undefined) {
     this.#channelOp = channelOp;
+    this.#contextOf = contextOf;
   }
 
   /** Takes a thread's message to the pool; adopts it when it hands over a control port. */
@@ -30,6 +33,15 @@ export class ChannelBridge {
   }
 
   #op(port: MessagePort, request: OpRequest): void {
+    const context =
+      request.q === undefined || this.#contextOf === undefined
+        ? undefined
+        : this.#contextOf(request.q);
+    if (context === undefined) this.#carry(port, request);
+    else context(() => this.#carry(port, request));
+  }
+
+  #carry(port: MessagePort, request: OpRequest): void {
     const reply = (response: OpResponse): void => {
       try {
         port.postMessage(response);

@@ -58,6 +58,8 @@ export interface ThreadData {
   readonly slots: SharedArrayBuffer;
   readonly abortChannel: string;
   readonly setup: string | null;
+  /** Channel operations name the message that issued them (`OpRequest.q`). */
+  readonly tagOps: boolean;
 }
 
 /** Marks the message a thread sends (on its parent port) to hand over its control port. */
@@ -70,6 +72,8 @@ export interface OpRequest {
   readonly c: string;
   readonly o: "put" | "offer";
   readonly v: unknown;
+  /** The issuing message's sequence number, when the dispatcher captures contexts. */
+  readonly q?: number;
 }
 
 /** The main thread's answer to an `OpRequest`. */

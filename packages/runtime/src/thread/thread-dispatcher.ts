@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve as resolvePath } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -11,6 +12,7 @@ import {
   ThreadQueueFullError,
 } from "../errors.js";
 import type {
+  ContextRunner,
   ModuleRef,
   ThreadDispatcherOptions as SeamOptions,
   TaskOutcome,
@@ -83,6 +85,8 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   readonly #aborts: BroadcastChannel;
   readonly #bridge: ChannelBridge;
   readonly #watches = new WeakMap<AbortSignal, Item | SignalWatch>();
+  /** With `captureContext`: each unsettled message's async context, by sequence number. */
+  readonly #contexts: Map<number, ContextRunner> | undefined;
   readonly #capacity: number;
   readonly #queue: Unit[] = [];
   #head = 0;
@@ -111,7 +115,14 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     this.#aborts.unref();
     const o = this.#options;
     this.#capacity = o.max * o.concurrentTasksPerThread;
-    const data: ThreadData = { slots: this.#slots.shared, abortChannel, setup: setupUrl(o.setup) };
+    const capture = options.captureContext === true;
+    this.#contexts = capture ? new Map() : undefined;
+    const data: ThreadData = {
+      slots: this.#slots.shared,
+      abortChannel,
+      setup: setupUrl(o.setup),
+      tagOps: capture,
+    };
     this.#pool = new Piscina({
       filename: entryFile,
       minThreads: o.min,
@@ -124,7 +135,11 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
       ...(o.execArgv === undefined ? {} : { execArgv: [...process.execArgv, ...o.execArgv] }),
     });
-    this.#bridge = new ChannelBridge(options.channelOp);
+    const contexts = this.#contexts;
+    this.#bridge = new ChannelBridge(
+      options.channelOp,
+      contexts === undefined ? undefined : (seq) => contexts.get(seq),
+    );
     this.#pool.on("message", (message: unknown) => this.#bridge.attach(message));
     // A thread that dies while idle is replaced on demand; nothing was lost with it.
     this.#pool.on("error", () => {});
@@ -171,7 +186,9 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     if (refused !== undefined) return Promise.reject(refused);
     if (task.signal.aborted) return Promise.reject(task.signal.reason);
     const owner = new Owner(1, true);
-    this.#enqueue(this.#item(task, owner, 0));
+    const context =
+      this.#contexts === undefined ? undefined : (task.context ?? AsyncLocalStorage.snapshot());
+    this.#enqueue(this.#item(task, owner, 0, context));
     return owner.promise;
   }
 
@@ -180,6 +197,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const refused = this.#refuse(tasks.length);
     if (refused !== undefined) return Promise.reject(refused);
     const owner = new Owner(tasks.length, false);
+    const shared = this.#contexts === undefined ? undefined : AsyncLocalStorage.snapshot();
     const items: Item[] = [];
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i] as ThreadTask;
@@ -187,7 +205,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
         (owner.outcomes as TaskOutcome[])[i] = { ok: false, error: task.signal.reason };
         owner.remaining--;
       } else {
-        items.push(this.#item(task, owner, i));
+        items.push(this.#item(task, owner, i, task.context ?? shared));
       }
     }
     if (items.length === 0) return Promise.resolve(owner.outcomes as TaskOutcome[]);
@@ -254,8 +272,9 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     return undefined;
   }
 
-  #item(task: ThreadTask, owner: Owner, index: number): Item {
+  #item(task: ThreadTask, owner: Owner, index: number, context: ContextRunner | undefined): Item {
     const item = new Item(this, task, owner, index, this.#seq++);
+    if (context !== undefined) this.#contexts?.set(item.seq, context);
     const signal = task.signal;
     const seen = this.#watches.get(signal);
     if (seen === undefined) {
@@ -486,6 +505,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const wasQueued = item.state === QUEUED;
     item.state = SETTLED;
     if (wasQueued) this.#queued--;
+    this.#contexts?.delete(item.seq);
     // A listener left on the signal finds the item settled and does nothing.
     const watch = this.#watches.get(item.task.signal);
     if (watch instanceof SignalWatch) watch.items.delete(item);

@@ -41,6 +41,7 @@ type Around = (
 
 const data = workerData as ThreadData;
 const slots = new Int32Array(data.slots);
+const tagOps = data.tagOps === true;
 
 // ---- control port: channel operations travel to the main thread and back --------------------
 
@@ -61,12 +62,21 @@ port.on("message", (res: OpResponse) => {
 // Only while an operation waits does the port keep the thread's loop alive.
 port.unref();
 
-function channelOp(workerId: string, channel: string, op: "put" | "offer", value: unknown) {
+function channelOp(
+  workerId: string,
+  channel: string,
+  op: "put" | "offer",
+  value: unknown,
+  seq: number,
+) {
   if (value === undefined) {
     return Promise.reject(new TypeError(`cannot ${op} undefined on channel "${channel}"`));
   }
   const id = nextOpId++;
-  const request: OpRequest = { id, w: workerId, c: channel, o: op, v: value };
+  const request: OpRequest =
+    seq < 0
+      ? { id, w: workerId, c: channel, o: op, v: value }
+      : { id, w: workerId, c: channel, o: op, v: value, q: seq };
   return new Promise<boolean>((resolve, reject) => {
     try {
       const list = transferListOf(value);
@@ -89,30 +99,35 @@ function channelOp(workerId: string, channel: string, op: "put" | "offer", value
   });
 }
 
-/** A thread-side channel: `put` waits until the main thread's channel accepted the value. */
+/**
+ * A thread-side channel: `put` waits until the main thread's channel accepted the value. With
+ * `tagOps`, each message has its own proxies, naming it (`seq`) in its operations.
+ */
 class ChannelProxy {
   readonly #worker: string;
   readonly #name: string;
-  constructor(worker: string, name: string) {
+  readonly #seq: number;
+  constructor(worker: string, name: string, seq: number) {
     this.#worker = worker;
     this.#name = name;
+    this.#seq = seq;
   }
   put(value: unknown): Promise<boolean> {
-    return channelOp(this.#worker, this.#name, "put", value);
+    return channelOp(this.#worker, this.#name, "put", value, this.#seq);
   }
   offer(value: unknown): Promise<boolean> {
-    return channelOp(this.#worker, this.#name, "offer", value);
+    return channelOp(this.#worker, this.#name, "offer", value, this.#seq);
   }
 }
 
-function channelsFor(worker: string): Record<string, ChannelProxy> {
+function channelsFor(worker: string, seq: number): Record<string, ChannelProxy> {
   const cache = new Map<string, ChannelProxy>();
   return new Proxy({} as Record<string, ChannelProxy>, {
     get(_target, name) {
       if (typeof name !== "string") return undefined;
       let proxy = cache.get(name);
       if (proxy === undefined) {
-        proxy = new ChannelProxy(worker, name);
+        proxy = new ChannelProxy(worker, name, seq);
         cache.set(name, proxy);
       }
       return proxy;
@@ -134,14 +149,24 @@ aborts.unref();
 class ThreadContext implements ThreadWorkerContext {
   readonly worker: { name: string; kind: "command" | "ticker"; dispatch: "thread"; in?: string };
   readonly headers: Readonly<Record<string, string>>;
-  readonly channels: Record<string, ChannelProxy>;
+  readonly #seq: number;
+  #channels: Record<string, ChannelProxy> | undefined = undefined;
+  readonly #shared: Record<string, ChannelProxy>;
   #controller: AbortController | undefined;
   #aborted = false;
 
-  constructor(loaded: LoadedWorker, headers: Readonly<Record<string, string>>) {
+  constructor(loaded: LoadedWorker, headers: Readonly<Record<string, string>>, seq: number) {
     this.worker = loaded.info;
     this.headers = headers;
-    this.channels = loaded.channels;
+    this.#seq = seq;
+    this.#shared = loaded.channels;
+  }
+
+  // Shared by the worker's messages, unless operations name their message (then built on use).
+  get channels(): Record<string, ChannelProxy> {
+    if (!tagOps) return this.#shared;
+    this.#channels ??= channelsFor(this.worker.name, this.#seq);
+    return this.#channels;
   }
 
   // Created on first use: most functions never look at it.
@@ -228,7 +253,7 @@ async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
     w[2] === null
       ? { name: w[0], kind: w[1], dispatch: "thread" }
       : { name: w[0], kind: w[1], dispatch: "thread", in: w[2] };
-  const loaded: LoadedWorker = { fn, info, channels: channelsFor(w[0]) };
+  const loaded: LoadedWorker = { fn, info, channels: channelsFor(w[0], -1) };
   workers.set(key, loaded);
   return loaded;
 }
@@ -275,7 +300,7 @@ class Run {
       return undefined;
     }
     const headers = (payload.h?.[k] || noHeaders) as Readonly<Record<string, string>>;
-    const ctx = new ThreadContext(loaded, headers);
+    const ctx = new ThreadContext(loaded, headers, seq);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
     running.set(seq, ctx);
     if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
