@@ -1,6 +1,7 @@
 // The seed's Quickstart and its three examples, and every example of the README, run as tests.
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
+import { tsxExecArgv } from "./thread/helpers.js";
 
 function quiet(): () => void {
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
@@ -74,6 +75,21 @@ describe("README examples", () => {
   it("lifecycle component", async () => {
     const { main } = await import("../examples/lifecycle.js");
     await expect(main()).resolves.toBe("ok ping");
+  });
+
+  it("thread workers: per-thread resources, transfer, batch", { timeout: 30_000 }, async () => {
+    const { main } = await import("../examples/threads.js");
+    const result = await main({
+      // Tests run the TypeScript example module from source in the threads.
+      execArgv: ["--conditions=@workers/source", ...tsxExecArgv],
+    });
+    expect(result).toMatchObject({
+      crc: 0x45c80a5c, // zlib.crc32("hello, threads")
+      movedToThread: true,
+      storedBytes: 14,
+      doubledSum: 999_000,
+      pool: { threads: expect.any(Number) },
+    });
   });
 
   it("every ts block of the README is one of these example files, verbatim", () => {
