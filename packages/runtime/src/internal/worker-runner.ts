@@ -273,24 +273,30 @@ export abstract class WorkerRunner {
     } catch (error) {
       result = Promise.reject(error);
     }
-    const settled = result.then(
-      (list) => {
-        for (let i = 0; i < n; i++) {
-          const outcome = list[i];
-          const job = jobs[i]!;
-          if (outcome === undefined) {
-            this.finish(
-              job,
-              false,
-              new Error("The thread pool returned no outcome for this message"),
-            );
-          } else if (outcome.ok) this.finish(job, true, outcome.value);
-          else this.finish(job, false, outcome.error);
+    // Every job is accounted for even if recording one of them throws (the first throw is
+    // rethrown afterwards, as a job's own chain would have).
+    const finishAll = (outcomeOf: (i: number) => TaskOutcome): void => {
+      let thrown: { error: unknown } | undefined;
+      for (let i = 0; i < n; i++) {
+        const outcome = outcomeOf(i);
+        try {
+          this.finish(jobs[i]!, outcome.ok, outcome.ok ? outcome.value : outcome.error);
+        } catch (error) {
+          thrown ??= { error };
         }
-      },
-      (error: unknown) => {
-        for (let i = 0; i < n; i++) this.finish(jobs[i]!, false, error);
-      },
+      }
+      if (thrown !== undefined) throw thrown.error;
+    };
+    const settled = result.then(
+      (list) =>
+        finishAll(
+          (i) =>
+            list[i] ?? {
+              ok: false,
+              error: new Error("The thread pool returned no outcome for this message"),
+            },
+        ),
+      (error: unknown) => finishAll(() => ({ ok: false, error })),
     );
     for (let i = 0; i < n; i++) jobs[i]!.settled = settled;
     return settled;
