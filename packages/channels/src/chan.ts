@@ -1,18 +1,7 @@
 import { Chan, KIND } from "./channel.js";
 import { InvalidBufferError } from "./errors.js";
-import type { BufferType, Channel, ChanOptions } from "./types.js";
-
-function checkSize(size: unknown, type: BufferType): number {
-  if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
-    throw new InvalidBufferError(
-      `buffer must be a non-negative integer, got ${typeof size === "number" ? size : typeof size}`,
-    );
-  }
-  if (size === 0 && type !== "fixed") {
-    throw new InvalidBufferError(`a ${type} buffer needs a size of at least 1, got 0`);
-  }
-  return size;
-}
+import { checkSize } from "./internal/check-size.js";
+import type { Channel, ChanOptions } from "./types.js";
 
 /**
  * Creates a channel (`chan`). A number is a fixed buffer of that size; `0` or nothing makes an

@@ -39,14 +39,20 @@ export class PendingLimitError extends ChannelError {
   }
 }
 
-/** Thrown where an operation needs an open channel and got a closed one. Code `ERR_CLOSED`. */
+/**
+ * For code that needs an open channel and got a closed one. Code `ERR_CLOSED`. This package's
+ * own operations never throw it: on a closed channel they return values (`false`, `undefined`).
+ */
 export class ClosedError extends ChannelError {
   constructor(message = "The channel is closed") {
     super("ERR_CLOSED", message);
   }
 }
 
-/** Thrown by `chan` for a buffer size or type it cannot build. Code `ERR_INVALID_BUFFER`. */
+/**
+ * Thrown by `chan`, `fixed`, `dropping` and `sliding` for a buffer size or type they cannot
+ * build. Code `ERR_INVALID_BUFFER`.
+ */
 export class InvalidBufferError extends ChannelError {
   constructor(message: string) {
     super("ERR_INVALID_BUFFER", message);

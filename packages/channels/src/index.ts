@@ -1,4 +1,5 @@
 export { type AltDefault, type AltOp, type AltResult, type AltsOptions, alts } from "./alts.js";
+export { type BufferSpec, dropping, fixed, sliding } from "./buffers.js";
 export { chan } from "./chan.js";
 export {
   ChannelError,

@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   type AltDefault,
   alts,
+  type BufferSpec,
   type BufferType,
   type Channel,
   type ChannelError,
@@ -9,6 +10,8 @@ import {
   type ChanOptions,
   chan,
   type DropReason,
+  dropping,
+  fixed,
   type Mult,
   merge,
   mult,
@@ -21,6 +24,7 @@ import {
   pub,
   putWith,
   reduce,
+  sliding,
   split,
   timeout,
   toArray,
@@ -108,5 +112,15 @@ describe("public types", () => {
     expectTypeOf<PendingLimitError["operation"]>().toEqualTypeOf<"put" | "take">();
     expectTypeOf<UndefinedValueError>().toMatchTypeOf<TypeError>();
     expectTypeOf<UndefinedValueError["code"]>().toEqualTypeOf<"ERR_UNDEFINED_VALUE">();
+  });
+
+  it("buffer constructors describe a buffer chan takes, with or without onDrop", () => {
+    expectTypeOf(dropping(2)).toEqualTypeOf<BufferSpec<"dropping">>();
+    expectTypeOf(fixed(2).bufferType).toEqualTypeOf<"fixed">();
+    expectTypeOf(chan<number>(sliding(1))).toEqualTypeOf<Channel<number>>();
+    chan<number>({
+      ...dropping(1),
+      onDrop: (value) => expectTypeOf(value).toEqualTypeOf<number>(),
+    });
   });
 });
