@@ -88,7 +88,7 @@ export async function loadDefinition(file: string | URL): Promise<NormalizedDefi
     return fail(shown, {
       path: [],
       code: "unsupported-file",
-      message: `cannot load ${JSON.stringify(ext || shown)} files. Use .json, .yaml, .yml, .js or .mjs.`,
+      message: `cannot load ${JSON.stringify(ext || shown)} files. Use .json, .yaml, .yml, .js, .mjs or .cjs (.ts and .mts where TypeScript can be imported).`,
     });
   }
   const result = await validateDefinition(input, { baseUrl: url });
