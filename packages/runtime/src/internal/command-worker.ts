@@ -11,6 +11,11 @@ import { WorkerRunner } from "./worker-runner.js";
 
 const YIELD_EVERY = 1024;
 
+export const PUT_ASYNC = 0;
+export const PUT_BLOCK = 1;
+export const PUT_DROP = 2;
+export type PutKind = typeof PUT_ASYNC | typeof PUT_BLOCK | typeof PUT_DROP;
+
 // Captured at load: a test's fake timers must not be able to park the loop's yields.
 const realSetImmediate = globalThis.setImmediate;
 
@@ -28,6 +33,8 @@ export class CommandWorker extends WorkerRunner {
   readonly batchWaitMs: number;
   /** How `command` / `request` write into the input channel. */
   readonly putMode: PutMode;
+  /** `putMode` as a number, for `command`'s hot path (a string switch may compare contents). */
+  readonly putKind: PutKind;
   /** Set by `stop`: take nothing more. */
   halted = false;
   /** The loop is parked in `take()` on an empty channel. */
@@ -51,6 +58,7 @@ export class CommandWorker extends WorkerRunner {
     super(rt, def);
     this.channel = channel;
     this.putMode = putMode;
+    this.putKind = putMode === "block" ? PUT_BLOCK : putMode === "drop" ? PUT_DROP : PUT_ASYNC;
     this.concurrency = def.concurrency;
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
     this.batchWaitMs = this.batchSize > 1 ? (def.batch?.maxWaitMs ?? 0) : 0;

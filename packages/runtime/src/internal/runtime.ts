@@ -23,7 +23,7 @@ import type {
   WorkersSystem,
 } from "../types.js";
 import { ChannelFacade } from "./channel-facade.js";
-import { CommandWorker } from "./command-worker.js";
+import { CommandWorker, PUT_ASYNC, PUT_BLOCK } from "./command-worker.js";
 import { DevGuard } from "./dev-guard.js";
 import type { ChannelOp, ModuleRef, ThreadDispatcher } from "./dispatch.js";
 import { EMPTY_HEADERS, epochNow, MessageEnvelope } from "./envelope.js";
@@ -75,6 +75,8 @@ export class Runtime implements WorkersSystem<any> {
   private readonly exposed = new Map<string, CommandWorker>();
   /** Input channel name -> the worker reading it. */
   private readonly inputOwner = new Map<string, CommandWorker>();
+  private lastTarget: CommandWorker | undefined = undefined;
+  private lastTargetName: string | undefined = undefined;
   private readonly dropCounts: Record<string, number> = {};
   private readonly stopController = new AbortController();
   /** `ctx.signal` of messages without their own (read once: the getter is not free). */
@@ -184,8 +186,17 @@ export class Runtime implements WorkersSystem<any> {
 
   private entry(worker: string, msg: unknown): CommandWorker {
     if (this.phase !== "running") throw new StoppedError();
-    const target = this.exposed.get(worker);
-    if (target === undefined) throw new NotExposedError(String(worker), [...this.exposed.keys()]);
+    // A caller usually sends to the same worker again and again: the last one found is
+    // remembered (the set of exposed workers never changes), sparing a map lookup.
+    let target = this.lastTarget;
+    if (target === undefined || worker !== this.lastTargetName) {
+      target = this.exposed.get(worker);
+      if (target === undefined) {
+        throw new NotExposedError(String(worker), [...this.exposed.keys()]);
+      }
+      this.lastTarget = target;
+      this.lastTargetName = worker;
+    }
     if (msg === undefined) throw new InvalidMessageError();
     return target;
   }
@@ -268,14 +279,10 @@ export class Runtime implements WorkersSystem<any> {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const ch = target.channel;
-    switch (target.putMode) {
-      case "block":
-        return signal === undefined ? ch.put(value) : ch.put(value, { signal });
-      case "drop":
-        return this.offerOrDrop(target, value, msg) ? TRUE : FALSE;
-      default:
-        return ch.putAsync(value) ? TRUE : FALSE;
-    }
+    const kind = target.putKind;
+    if (kind === PUT_ASYNC) return ch.putAsync(value) ? TRUE : FALSE;
+    if (kind === PUT_BLOCK) return signal === undefined ? ch.put(value) : ch.put(value, { signal });
+    return this.offerOrDrop(target, value, msg) ? TRUE : FALSE;
   }
 
   private offerOrDrop(target: CommandWorker, value: unknown, msg: unknown): boolean {

@@ -57,7 +57,7 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 
 /** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
 const LATENCY_WARMUP = 64;
-const LATENCY_SAMPLE = 32;
+const LATENCY_SAMPLE = 128;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
