@@ -4,7 +4,11 @@ import type { Channel, ChanOptions } from "./types.js";
 /**
  * Puts every value of an iterable or async iterable onto `ch`, one at a time with
  * backpressure (`onto-chan!`), then closes `ch` unless `close` is false. Resolves `true` when
- * every value was accepted, `false` if `ch` was closed first (the rest are not put).
+ * every value was accepted, `false` if `ch` was closed first (the rest are not put). If the
+ * iterable throws, `ch` is closed all the same (per `close`) and the promise rejects with the
+ * error.
+ *
+ * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), as a rejection, for an `undefined` value
  *
  * @example
  * ```ts
@@ -17,20 +21,27 @@ export async function onto<T>(
   close = true,
 ): Promise<boolean> {
   let all = true;
-  for await (const value of values) {
-    if (!(await ch.put(value))) {
-      all = false;
-      break;
+  // Closed even when the iterable throws (or yields `undefined`), so takers never hang; the
+  // error still rejects the returned promise.
+  try {
+    for await (const value of values) {
+      if (!(await ch.put(value))) {
+        all = false;
+        break;
+      }
     }
+  } finally {
+    if (close) ch.close();
   }
-  if (close) ch.close();
   return all;
 }
 
 /**
  * A channel that yields the values of an iterable or async iterable, then closes
  * (`to-chan!`). Without `bufferOrOptions`, an array or other collection with a `length` or
- * `size` gets a buffer of up to 100 values, anything else is unbuffered.
+ * `size` gets a buffer of up to 100 values, anything else is unbuffered. If the iterable
+ * throws, the channel closes after the values before the failure, and the error is left as an
+ * unhandled rejection (there is no caller to give it to): use `onto` to handle it.
  *
  * @example
  * ```ts

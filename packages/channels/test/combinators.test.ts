@@ -220,6 +220,24 @@ describe("onto / toChan / reduce / toArray", () => {
     expect(await onto(open, [4])).toBe(false);
   });
 
+  it("onto closes the channel and rejects when the iterable throws", async () => {
+    const failure = new Error("source failed");
+    async function* failing() {
+      yield 1;
+      throw failure;
+    }
+    const ch = chan<number>(5);
+    await expect(onto(ch, failing())).rejects.toBe(failure);
+    expect(ch.closed).toBe(true);
+    expect(await toArray(ch)).toEqual([1]);
+
+    const kept = chan<number | undefined>(5);
+    await expect(onto(kept, [2, undefined], false)).rejects.toMatchObject({
+      code: "ERR_UNDEFINED_VALUE",
+    });
+    expect([kept.closed, kept.poll()]).toEqual([false, 2]);
+  });
+
   it("onto and toChan accept async iterables", async () => {
     async function* gen() {
       yield 1;
