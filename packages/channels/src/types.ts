@@ -62,7 +62,8 @@ export interface Channel<T> {
   putAsync(value: T, callback?: (accepted: boolean) => void): boolean;
   /**
    * Puts only if that is possible right now (a waiting taker or room in the buffer; a dropping
-   * or sliding buffer always accepts). Never queues, never allocates (`offer!`).
+   * or sliding buffer always accepts); `false` once closed. Never queues, never allocates
+   * (`offer!`).
    * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`)
    */
   offer(value: T): boolean;
