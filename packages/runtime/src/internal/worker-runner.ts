@@ -123,48 +123,65 @@ export abstract class WorkerRunner {
     this.captureContext =
       this.thread && (rt.obs.around !== undefined || rt.obs.inject !== undefined);
     this.plainCtx = new GoContext(this, EMPTY_HEADERS, rt.stopSignal);
+    this.execute = this.fast ? this.goExecutor() : (env, body) => this.executeSlow(env, body);
   }
 
   /**
    * Processes one message. Returns `undefined` when it completed synchronously (a go function
    * that returned a plain value or threw), otherwise a promise that settles once the outcome
-   * is accounted for.
+   * is accounted for. A go worker without `around` or the dev guard has its own closure (see
+   * `goExecutor`); everything else takes a job.
    */
-  execute(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
-    if (!this.fast) {
-      return this.fastThread
-        ? this.executeThread(new Job(env, body))
-        : this.executeJob(new Job(env, body));
-    }
+  readonly execute: (env: MessageEnvelope | undefined, body: unknown) => Promise<void> | undefined;
+
+  /**
+   * The go fast path as a closure made for this runner: V8 keeps type feedback per closure,
+   * so each worker's call of its function (and of `isThenable`, the output offer) stays
+   * monomorphic and can be inlined however many different workers the process runs. A method
+   * shared by every worker would see all their functions at one call site.
+   */
+  private goExecutor(): (
+    env: MessageEnvelope | undefined,
+    body: unknown,
+  ) => Promise<void> | undefined {
     const fn = this.fn!;
-    // Without headers or a request's own signal every message's ctx is the same: share one.
-    const ctx =
-      env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
-        ? this.plainCtx
-        : new GoContext(
-            this,
-            env.headers,
-            env.abort === undefined ? this.rt.stopSignal : env.abort.signal,
-          );
-    // Clock reads are the most expensive part of a trivial message: the first messages of a
-    // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
-    // timed from its first await when the worker was idle (a low-rate worker has every
-    // message timed).
-    const tick = ++this.sampleTick;
-    const startedAt =
-      tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
-    let result: unknown;
-    try {
-      result = fn(ctx, body);
-    } catch (error) {
-      this.failed(env, body, error, startedAt);
-      return undefined;
-    }
-    if (!isThenable(result)) {
-      this.succeeded(env, body, result, startedAt);
-      return undefined;
-    }
-    return this.trackAsync(env, body, result, startedAt);
+    const plainCtx = this.plainCtx;
+    return (env, body) => {
+      // Without headers or a request's own signal every message's ctx is the same: share one.
+      const ctx =
+        env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
+          ? plainCtx
+          : new GoContext(
+              this,
+              env.headers,
+              env.abort === undefined ? this.rt.stopSignal : env.abort.signal,
+            );
+      // Clock reads are the most expensive part of a trivial message: the first messages of a
+      // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
+      // timed from its first await when the worker was idle (a low-rate worker has every
+      // message timed).
+      const tick = ++this.sampleTick;
+      const startedAt =
+        tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
+      let result: unknown;
+      try {
+        result = fn(ctx, body);
+      } catch (error) {
+        this.failed(env, body, error, startedAt);
+        return undefined;
+      }
+      if (!isThenable(result)) {
+        this.succeeded(env, body, result, startedAt);
+        return undefined;
+      }
+      return this.trackAsync(env, body, result, startedAt);
+    };
+  }
+
+  private executeSlow(env: MessageEnvelope | undefined, body: unknown): Promise<void> {
+    return this.fastThread
+      ? this.executeThread(new Job(env, body))
+      : this.executeJob(new Job(env, body));
   }
 
   // Kept out of `execute` so that its closures do not cost the synchronous path a context
