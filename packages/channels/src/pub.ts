@@ -59,15 +59,19 @@ class PubImpl<T, K> implements Pub<T, K> {
   }
 
   private async run(): Promise<void> {
-    for (;;) {
-      const value = await this.source.take();
-      if (value === undefined) break;
-      const topic = this.topicFn(value);
-      // A topic's channel is only closed below, so this put is never refused.
-      const t = this.topics.get(topic);
-      if (t !== undefined) await t.ch.put(value);
+    // The topics close even when `topicFn` throws, so their subscribers never hang.
+    try {
+      for (;;) {
+        const value = await this.source.take();
+        if (value === undefined) break;
+        const topic = this.topicFn(value);
+        // A topic's channel is only closed below, so this put is never refused.
+        const t = this.topics.get(topic);
+        if (t !== undefined) await t.ch.put(value);
+      }
+    } finally {
+      for (const t of this.topics.values()) t.ch.close();
     }
-    for (const t of this.topics.values()) t.ch.close();
   }
 }
 
@@ -76,7 +80,8 @@ class PubImpl<T, K> implements Pub<T, K> {
  * goes to every channel subscribed to it (through a `mult` per topic, so a topic's slowest
  * subscriber sets its pace). Values of a topic nobody subscribes to are discarded.
  * `bufFn(topic)` sizes each topic's internal channel (unbuffered by default). When the source
- * closes, every subscriber subscribed with `close` (the default) is closed.
+ * closes, every subscriber subscribed with `close` (the default) is closed; the same happens
+ * when `topicFn` throws (its error is then an unhandled rejection: nobody awaits the loop).
  *
  * @example
  * ```ts

@@ -3,7 +3,8 @@ import type { Channel, ChanOptions } from "./types.js";
 
 /**
  * Splits a channel in two by a predicate (`split`): values for which `predicate` is true go
- * to the first channel, the others to the second. Both close when `source` closes. Each
+ * to the first channel, the others to the second. Both close when `source` closes, or when
+ * `predicate` throws (its error is then an unhandled rejection: nobody awaits the loop). Each
  * output is configured by its own buffer argument (unbuffered by default).
  *
  * @example
@@ -29,11 +30,15 @@ async function run<T>(
   yes: Channel<T>,
   no: Channel<T>,
 ): Promise<void> {
-  for (;;) {
-    const value = await source.take();
-    if (value === undefined) break;
-    await (predicate(value) ? yes : no).put(value);
+  // Both outputs close even when `predicate` throws, so their takers never hang.
+  try {
+    for (;;) {
+      const value = await source.take();
+      if (value === undefined) break;
+      await (predicate(value) ? yes : no).put(value);
+    }
+  } finally {
+    yes.close();
+    no.close();
   }
-  yes.close();
-  no.close();
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Channel } from "../src/index.js";
 import {
   chan,
   merge,
@@ -18,7 +19,7 @@ import {
   untap,
   untapAll,
 } from "../src/index.js";
-import { flush, track } from "./helpers.js";
+import { flush, track, unhandledRejections } from "./helpers.js";
 
 describe("mult / tap / untap", () => {
   it("copies every value to every tap and closes taps with the source", async () => {
@@ -195,6 +196,43 @@ describe("pipe", () => {
     from.offer(2);
     await flush();
     expect(from.size).toBe(1);
+  });
+});
+
+describe("a throwing callback closes the outputs", () => {
+  it("split closes both outputs when the predicate throws", async () => {
+    const failure = new Error("predicate failed");
+    let yes!: Channel<number>;
+    let no!: Channel<number>;
+    const seen = await unhandledRejections(async () => {
+      [yes, no] = split(
+        (n: number) => {
+          if (n === 3) throw failure;
+          return n % 2 === 0;
+        },
+        toChan([1, 2, 3, 4]),
+        5,
+        5,
+      );
+      expect([await toArray(yes), await toArray(no)]).toEqual([[2], [1]]);
+    });
+    expect(seen).toEqual([failure]);
+  });
+
+  it("pub closes every topic's subscribers when topicFn throws", async () => {
+    const failure = new Error("topicFn failed");
+    const seen = await unhandledRejections(async () => {
+      const src = chan<number>();
+      const p = pub(src, (n: number) => {
+        if (n < 0) throw failure;
+        return "n";
+      });
+      const subscriber = sub(p, "n", chan<number>(5));
+      await src.put(1);
+      await src.put(-1);
+      expect(await toArray(subscriber)).toEqual([1]);
+    });
+    expect(seen).toEqual([failure]);
   });
 });
 
