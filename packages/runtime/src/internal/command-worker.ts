@@ -66,7 +66,7 @@ export class CommandWorker extends WorkerRunner {
   }
 
   start(): void {
-    this.loopDone = this.makeLoop()().finally(() => {
+    this.loopDone = this.loop().finally(() => {
       this.exited = true;
       this.waiting = false;
       this.rt.progress();
@@ -81,73 +81,68 @@ export class CommandWorker extends WorkerRunner {
     wake?.();
   }
 
-  /**
-   * The loop as a closure made for this worker: V8 keeps type feedback per closure, so the
-   * call of this worker's `execute` stays monomorphic (and inlined) whatever other workers
-   * the process runs.
-   */
-  private makeLoop(): () => Promise<void> {
-    return async () => {
-      const ch = this.channel;
-      const execute = this.execute;
-      let burst = 0;
-      for (;;) {
-        if (this.halted) return;
-        let value = ch.poll();
-        if (value === undefined) {
-          if (ch.closed) return;
-          const next = ch.take();
-          // Marked after `take()` registered, so a quiescence check sees the pending take.
-          this.waiting = true;
-          this.rt.progress();
-          value = await next;
-          this.waiting = false;
-          if (value === undefined) return;
+  private async loop(): Promise<void> {
+    const ch = this.channel;
+    let burst = 0;
+    for (;;) {
+      if (this.halted) return;
+      let value = ch.poll();
+      if (value === undefined) {
+        if (ch.closed) return;
+        const next = ch.take();
+        // Marked after `take()` registered, so a quiescence check sees the pending take.
+        this.waiting = true;
+        this.rt.progress();
+        value = await next;
+        this.waiting = false;
+        if (value === undefined) return;
+        if (this.halted) {
+          this.rt.shutdownDropValue(this.name, this.inChannel, value);
+          return;
+        }
+      }
+      let pending: Promise<void> | undefined;
+      if (this.batchSize > 1) {
+        const items = [unwrap(value)];
+        this.fillFromBuffer(items);
+        if (items.length < this.batchSize && this.batchWaitMs > 0) {
+          await this.waitForMore(items);
           if (this.halted) {
-            this.rt.shutdownDropValue(this.name, this.inChannel, value);
+            for (const item of items) {
+              this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
+            }
             return;
           }
         }
-        let pending: Promise<void> | undefined;
-        if (this.batchSize > 1) {
-          const items = [unwrap(value)];
-          this.fillFromBuffer(items);
-          if (items.length < this.batchSize && this.batchWaitMs > 0) {
-            await this.waitForMore(items);
-            if (this.halted) {
-              for (const item of items) {
-                this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
-              }
-              return;
-            }
-          }
-          pending = this.executeBatch(items);
-        } else {
-          // `typeof` first: `instanceof` with a primitive on the left still looks up the
-          // class's `Symbol.hasInstance` (the imported binding is not a constant to the
-          // optimizer), the most expensive step of a trivial message.
-          pending =
-            typeof value === "object" && value instanceof MessageEnvelope
-              ? execute(value, value.body)
-              : execute(undefined, value);
-        }
-        if (pending !== undefined) {
-          this.active++;
-          // A batch is released when all its messages are; a single message by `onRelease`.
-          if (this.batchSize > 1) void pending.then(this.releaseSlot);
-          // Woken by a finished message or by `halt()` (a message stop gave up on never settles).
-          if (this.active >= this.concurrency) {
-            await new Promise<void>((resolve) => {
-              this.wakeSlot = resolve;
-            });
-          }
-        }
-        if (++burst >= YIELD_EVERY) {
-          burst = 0;
-          await yieldToMacrotasks();
+        pending = this.executeBatch(items);
+      } else {
+        pending = this.runOne(value);
+      }
+      if (pending !== undefined) {
+        this.active++;
+        // A batch is released when all its messages are; a single message by `onRelease`.
+        if (this.batchSize > 1) void pending.then(this.releaseSlot);
+        // Woken by a finished message or by `halt()` (a message stop gave up on never settles).
+        if (this.active >= this.concurrency) {
+          await new Promise<void>((resolve) => {
+            this.wakeSlot = resolve;
+          });
         }
       }
-    };
+      if (++burst >= YIELD_EVERY) {
+        burst = 0;
+        await yieldToMacrotasks();
+      }
+    }
+  }
+
+  // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
+  // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer), the most
+  // expensive step of a trivial message.
+  private runOne(value: unknown): Promise<void> | undefined {
+    return typeof value === "object" && value instanceof MessageEnvelope
+      ? this.execute(value, value.body)
+      : this.execute(undefined, value);
   }
 
   /** Adds what is already buffered, up to the batch size. */

@@ -47,7 +47,7 @@ export interface ThreadTask {
    * With `captureContext`: the async context the message's channel operations are carried out
    * in; by default the context of the `run()` / `runBatch()` call.
    */
-  readonly context?: ContextRunner;
+  readonly context?: ContextRunner | undefined;
 }
 
 /** The outcome of one message of a batch. */

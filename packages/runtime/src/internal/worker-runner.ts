@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Channel } from "@workers/channels";
 import type { NormalizedWorker, WorkerFn } from "@workers/config";
 import type { Components, Headers, ProcessInfo, StatsSnapshot, WorkerContext } from "../types.js";
-import type { ModuleRef, TaskOutcome, ThreadTask, WorkerInfo } from "./dispatch.js";
+import type { ContextRunner, ModuleRef, TaskOutcome, ThreadTask, WorkerInfo } from "./dispatch.js";
 import { EMPTY_HEADERS, type MessageEnvelope, nextMessageId } from "./envelope.js";
 import { Histogram } from "./histogram.js";
 import type { Runtime } from "./runtime.js";
@@ -28,6 +28,29 @@ class GoContext implements WorkerContext {
     this.signal = signal;
     this.stats = runner.rt.statsFn;
     this.emit = runner.rt.emitFn;
+  }
+}
+
+/**
+ * A thread message as the dispatcher sees it. Its id is built only when read: the pool reads
+ * it only when a setup module (whose `around` sees it) is configured.
+ */
+class RunnerThreadTask implements ThreadTask {
+  #messageId: string | undefined = undefined;
+
+  constructor(
+    readonly worker: WorkerInfo,
+    readonly ref: ModuleRef,
+    readonly body: unknown,
+    readonly headers: Readonly<Headers>,
+    private readonly env: MessageEnvelope | undefined,
+    readonly signal: AbortSignal,
+    readonly context: ContextRunner | undefined,
+  ) {}
+
+  get messageId(): string {
+    this.#messageId ??= this.env === undefined ? nextMessageId() : this.env.id;
+    return this.#messageId;
   }
 }
 
@@ -123,65 +146,48 @@ export abstract class WorkerRunner {
     this.captureContext =
       this.thread && (rt.obs.around !== undefined || rt.obs.inject !== undefined);
     this.plainCtx = new GoContext(this, EMPTY_HEADERS, rt.stopSignal);
-    this.execute = this.fast ? this.goExecutor() : (env, body) => this.executeSlow(env, body);
   }
 
   /**
    * Processes one message. Returns `undefined` when it completed synchronously (a go function
    * that returned a plain value or threw), otherwise a promise that settles once the outcome
-   * is accounted for. A go worker without `around` or the dev guard has its own closure (see
-   * `goExecutor`); everything else takes a job.
+   * is accounted for.
    */
-  readonly execute: (env: MessageEnvelope | undefined, body: unknown) => Promise<void> | undefined;
-
-  /**
-   * The go fast path as a closure made for this runner: V8 keeps type feedback per closure,
-   * so each worker's call of its function (and of `isThenable`, the output offer) stays
-   * monomorphic and can be inlined however many different workers the process runs. A method
-   * shared by every worker would see all their functions at one call site.
-   */
-  private goExecutor(): (
-    env: MessageEnvelope | undefined,
-    body: unknown,
-  ) => Promise<void> | undefined {
+  execute(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
+    if (!this.fast) {
+      return this.fastThread
+        ? this.executeThread(new Job(env, body))
+        : this.executeJob(new Job(env, body));
+    }
     const fn = this.fn!;
-    const plainCtx = this.plainCtx;
-    return (env, body) => {
-      // Without headers or a request's own signal every message's ctx is the same: share one.
-      const ctx =
-        env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
-          ? plainCtx
-          : new GoContext(
-              this,
-              env.headers,
-              env.abort === undefined ? this.rt.stopSignal : env.abort.signal,
-            );
-      // Clock reads are the most expensive part of a trivial message: the first messages of a
-      // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
-      // timed from its first await when the worker was idle (a low-rate worker has every
-      // message timed).
-      const tick = ++this.sampleTick;
-      const startedAt =
-        tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
-      let result: unknown;
-      try {
-        result = fn(ctx, body);
-      } catch (error) {
-        this.failed(env, body, error, startedAt);
-        return undefined;
-      }
-      if (!isThenable(result)) {
-        this.succeeded(env, body, result, startedAt);
-        return undefined;
-      }
-      return this.trackAsync(env, body, result, startedAt);
-    };
-  }
-
-  private executeSlow(env: MessageEnvelope | undefined, body: unknown): Promise<void> {
-    return this.fastThread
-      ? this.executeThread(new Job(env, body))
-      : this.executeJob(new Job(env, body));
+    // Without headers or a request's own signal every message's ctx is the same: share one.
+    const ctx =
+      env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
+        ? this.plainCtx
+        : new GoContext(
+            this,
+            env.headers,
+            env.abort === undefined ? this.rt.stopSignal : env.abort.signal,
+          );
+    // Clock reads are the most expensive part of a trivial message: the first messages of a
+    // worker are all timed, then one in LATENCY_SAMPLE. An asynchronous one not sampled is
+    // timed from its first await when the worker was idle (a low-rate worker has every
+    // message timed).
+    const tick = ++this.sampleTick;
+    const startedAt =
+      tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 ? performance.now() : -1;
+    let result: unknown;
+    try {
+      result = fn(ctx, body);
+    } catch (error) {
+      this.failed(env, body, error, startedAt);
+      return undefined;
+    }
+    if (!isThenable(result)) {
+      this.succeeded(env, body, result, startedAt);
+      return undefined;
+    }
+    return this.trackAsync(env, body, result, startedAt);
   }
 
   // Kept out of `execute` so that its closures do not cost the synchronous path a context
@@ -387,20 +393,20 @@ export abstract class WorkerRunner {
       inject(copy, info);
       headers = copy;
     }
-    const task = {
-      worker: this.info,
-      ref: this.ref!,
-      body: job.body,
-      headers,
-      messageId: job.env?.id ?? nextMessageId(),
-      // A request with a timeout or a signal has its own controller (aborted by either, and by
-      // stop's deadline); every other message shares the system's stop signal, aborted at
-      // stop's deadline: no controller, and one abort listener in the pool, per message.
-      signal: job.env?.abort?.signal ?? this.rt.stopSignal,
-    };
+    // A request with a timeout or a signal has its own controller (aborted by either, and by
+    // stop's deadline); every other message shares the system's stop signal, aborted at
+    // stop's deadline: no controller, and one abort listener in the pool, per message.
     // Instrumented, the thread's channel operations are carried out in this context (inside
     // `around`'s run, one per message even in a batch), so `inject` sees the process span.
-    return this.captureContext ? { ...task, context: AsyncLocalStorage.snapshot() } : task;
+    return new RunnerThreadTask(
+      this.info,
+      this.ref!,
+      job.body,
+      headers,
+      job.env,
+      job.env?.abort?.signal ?? this.rt.stopSignal,
+      this.captureContext ? AsyncLocalStorage.snapshot() : undefined,
+    );
   }
 
   /**
