@@ -183,7 +183,8 @@ export abstract class WorkerRunner {
       this.failed(env, body, error, startedAt);
       return undefined;
     }
-    if (!isThenable(result)) {
+    // A primitive result (the common case of a trivial worker) skips the thenable check.
+    if ((typeof result !== "object" && typeof result !== "function") || !isThenable(result)) {
       this.succeeded(env, body, result, startedAt);
       return undefined;
     }
