@@ -247,7 +247,7 @@ export interface WorkerStats {
   readonly skippedTicks: number;
   /**
    * Processing time (function call to outcome handled, output offer included). Sampled: the
-   * first 64 messages, then one in 32 (and asynchronous ones started while idle).
+   * first 64 messages, then one in 128 (and asynchronous ones started while idle).
    */
   readonly latencyMs: LatencySummary;
 }
