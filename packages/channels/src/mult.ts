@@ -40,17 +40,21 @@ class MultImpl<T> implements Mult<T> {
   }
 
   private async run(): Promise<void> {
-    for (;;) {
-      const value = await this.source.take();
-      if (value === undefined) break;
-      if (this.taps.size === 0) continue;
-      // Every tap must accept the value before the next one is taken (core.async's mult).
-      const targets = [...this.taps.keys()];
-      const accepted = await Promise.all(targets.map((ch) => ch.put(value)));
-      for (let i = 0; i < targets.length; i++) if (!accepted[i]) this.taps.delete(targets[i]!);
+    // The taps close even when a take or put throws, so their takers never hang.
+    try {
+      for (;;) {
+        const value = await this.source.take();
+        if (value === undefined) break;
+        if (this.taps.size === 0) continue;
+        // Every tap must accept the value before the next one is taken (core.async's mult).
+        const targets = [...this.taps.keys()];
+        const accepted = await Promise.all(targets.map((ch) => ch.put(value)));
+        for (let i = 0; i < targets.length; i++) if (!accepted[i]) this.taps.delete(targets[i]!);
+      }
+    } finally {
+      this.done = true;
+      for (const [ch, close] of this.taps) if (close) ch.close();
     }
-    this.done = true;
-    for (const [ch, close] of this.taps) if (close) ch.close();
   }
 }
 
@@ -58,7 +62,9 @@ class MultImpl<T> implements Mult<T> {
  * Broadcasts a channel (`mult`): each value taken from `source` is put to every tap, and the
  * next value is taken only once all taps accepted it, so the slowest tap sets the pace (give
  * taps buffers, or dropping/sliding ones, to decouple). Values arriving while there is no tap
- * are discarded. A tap found closed is removed.
+ * are discarded. A tap found closed is removed. If a take or put throws (e.g. a tap at its
+ * `PendingLimitError`), the mult stops and closes its taps as if the source had closed; the
+ * error is then an unhandled rejection: nobody awaits the loop.
  *
  * @example
  * ```ts

@@ -4,8 +4,9 @@ import type { Channel, ChanOptions } from "./types.js";
 /**
  * Splits a channel in two by a predicate (`split`): values for which `predicate` is true go
  * to the first channel, the others to the second. Both close when `source` closes, or when
- * `predicate` throws (its error is then an unhandled rejection: nobody awaits the loop). Each
- * output is configured by its own buffer argument (unbuffered by default).
+ * `predicate` or a put throws (the error is then an unhandled rejection: nobody awaits the
+ * loop). As in core.async, a put refused by a closed output stops the split: the source is
+ * no longer taken from, and the other output is closed too. Each output is configured by its own buffer argument (unbuffered by default).
  *
  * @example
  * ```ts
@@ -35,7 +36,7 @@ async function run<T>(
     for (;;) {
       const value = await source.take();
       if (value === undefined) break;
-      await (predicate(value) ? yes : no).put(value);
+      if (!(await (predicate(value) ? yes : no).put(value))) return;
     }
   } finally {
     yes.close();

@@ -236,7 +236,78 @@ describe("a throwing callback closes the outputs", () => {
   });
 });
 
+describe("a throwing put closes the outputs", () => {
+  /** An unbuffered channel already holding the maximum number of pending puts. */
+  function saturated(): Channel<number> {
+    const ch = chan<number>();
+    for (let i = 0; i < 1024; i++) void ch.put(i);
+    return ch;
+  }
+
+  it("pipe closes the destination when its put throws", async () => {
+    const to = saturated();
+    const seen = await unhandledRejections(async () => {
+      pipe(toChan([1]), to);
+      await flush();
+    });
+    expect(seen).toEqual([expect.objectContaining({ code: "ERR_PENDING_LIMIT" })]);
+    expect(to.closed).toBe(true);
+  });
+
+  it("pipe with close=false leaves the destination open when its put throws", async () => {
+    const to = saturated();
+    const seen = await unhandledRejections(async () => {
+      pipe(toChan([1]), to, false);
+      await flush();
+    });
+    expect(seen).toEqual([expect.objectContaining({ code: "ERR_PENDING_LIMIT" })]);
+    expect(to.closed).toBe(false);
+  });
+
+  it("merge closes its result when its put throws", async () => {
+    let out!: Channel<number>;
+    const seen = await unhandledRejections(async () => {
+      const src = chan<number>(1);
+      out = merge([src]);
+      for (let i = 0; i < 1024; i++) void out.put(i);
+      src.offer(-1);
+      await flush();
+    });
+    expect(seen).toEqual([expect.objectContaining({ code: "ERR_PENDING_LIMIT" })]);
+    expect(out.closed).toBe(true);
+  });
+
+  it("mult closes its taps when a put to a tap throws", async () => {
+    const full = saturated();
+    const other = chan<number>(5);
+    const src = chan<number>(1);
+    const seen = await unhandledRejections(async () => {
+      const m = mult(src);
+      tap(m, full);
+      tap(m, other);
+      src.offer(1);
+      await flush();
+    });
+    expect(seen).toEqual([expect.objectContaining({ code: "ERR_PENDING_LIMIT" })]);
+    expect(full.closed).toBe(true);
+    expect(other.closed).toBe(true);
+  });
+});
+
 describe("split", () => {
+  it("stops taking when a put is refused by a closed output, and closes the other", async () => {
+    const src = chan<number>(5);
+    const [even, odd] = split((n: number) => n % 2 === 0, src, 5, 5);
+    even.close();
+    src.offer(2);
+    src.offer(1);
+    src.offer(3);
+    await flush();
+    expect(src.size).toBe(2);
+    expect(odd.closed).toBe(true);
+    expect(await toArray(odd)).toEqual([]);
+  });
+
   it("splits by predicate and closes both outputs", async () => {
     const [even, odd] = split((n: number) => n % 2 === 0, toChan([1, 2, 3, 4, 5]), 5, 5);
     const [e, o] = await Promise.all([toArray(even), toArray(odd)]);
