@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { defineWorkers } from "@workers/config";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DroppedError, StoppedError, startWorkers, TimeoutError } from "../src/index.js";
@@ -149,6 +150,68 @@ describe("request", () => {
     const already = system.request("w", 2, { signal: controller.signal });
     await expect(already).rejects.toBe(reason);
     gate.resolve();
+    await system.stop();
+  });
+
+  it("many requests sharing one signal: one abort listener, no warning, all reject with the reason", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on("warning", onWarning);
+    try {
+      const gate = latch();
+      const system = await startWorkers({
+        channels: { in: { buffer: 64 } },
+        workers: { w: { kind: "command", in: "in", expose: true, workerFn: () => gate.promise } },
+      });
+      const controller = new AbortController();
+      const requests = Array.from({ length: 50 }, (_, i) =>
+        system.request("w", i, { signal: controller.signal }),
+      );
+      const outcomes = Promise.allSettled(requests);
+      await flush();
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      const reason = new Error("caller gave up");
+      controller.abort(reason);
+      const settled = await outcomes;
+      expect(settled.every((o) => o.status === "rejected" && o.reason === reason)).toBe(true);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      gate.resolve();
+      await system.stop();
+      await flush();
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("many requests sharing one signal leave no abort listener once they all settle", async () => {
+    const gate = latch();
+    const system = await startWorkers({
+      channels: { in: { buffer: 64 } },
+      workers: {
+        w: {
+          kind: "command",
+          in: "in",
+          expose: true,
+          workerFn: async (_c, n: number) => {
+            await gate.promise;
+            return n;
+          },
+        },
+      },
+    });
+    const { signal } = new AbortController();
+    const requests = Array.from({ length: 50 }, (_, i) => system.request("w", i, { signal }));
+    await flush();
+    expect(getEventListeners(signal, "abort")).toHaveLength(1);
+    gate.resolve();
+    expect(await Promise.all(requests)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    // A later request on the same signal registers (and removes) a listener again.
+    await expect(system.request("w", 7, { signal })).resolves.toBe(7);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
     await system.stop();
   });
 

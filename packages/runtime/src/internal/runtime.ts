@@ -30,6 +30,7 @@ import { EMPTY_HEADERS, epochNow, MessageEnvelope } from "./envelope.js";
 import { errorEvent, guardEvent } from "./events.js";
 import { type ResolvedObservability, resolveObservability } from "./observability.js";
 import { PendingRequest } from "./pending-request.js";
+import { watchSignal } from "./signal-requests.js";
 import { snapshot } from "./stats.js";
 import { loadThreadDispatcher } from "./thread-loader.js";
 import { TickerWorker } from "./ticker-worker.js";
@@ -237,14 +238,8 @@ export class Runtime implements WorkersSystem<any> {
             controller.abort(error);
           }, timeoutMs);
         }
-        if (signal !== undefined) {
-          const onAbort = (): void => {
-            pending.reject(signal.reason);
-            controller.abort(signal.reason);
-          };
-          signal.addEventListener("abort", onAbort, { once: true });
-          pending.cleanup = () => signal.removeEventListener("abort", onAbort);
-        }
+        // One abort listener per caller signal, however many requests share it.
+        if (signal !== undefined) watchSignal(signal, pending, controller);
       }
       if (target.putMode === "drop") {
         // Decided now: a refusal is an input-drop (the channel cannot close in between).
