@@ -328,7 +328,14 @@ export abstract class WorkerRunner {
 
   private executeJob(job: Job): Promise<void> {
     this.track(job);
-    const run = (): Promise<unknown> => handled(this.run(job));
+    return this.process(job, () => handled(this.run(job)));
+  }
+
+  /**
+   * Calls `run` inside `around` (when there is one) and accounts for the job's outcome once;
+   * an `around` that throws synchronously fails the job like a rejection.
+   */
+  private process(job: Job, run: () => Promise<unknown>): Promise<void> {
     let processing: Promise<unknown>;
     try {
       const around = this.rt.obs.around;
@@ -473,20 +480,7 @@ export abstract class WorkerRunner {
         if (++ready === n) startBatch();
         return handled(p);
       };
-      let processing: Promise<unknown>;
-      try {
-        const around = this.rt.obs.around;
-        processing =
-          around === undefined ? run() : around(this.processInfo(job), this.headersOf(job), run);
-      } catch (error) {
-        processing = Promise.reject(error);
-      }
-      const settled = Promise.resolve(processing).then(
-        (value) => this.finish(job, true, value),
-        (error: unknown) => this.finish(job, false, error),
-      );
-      job.settled = settled;
-      all.push(settled);
+      all.push(this.process(job, run));
     }
     return Promise.all(all).then(() => undefined);
   }
