@@ -7,6 +7,7 @@ export type WorkersErrorCode =
   | "ERR_INVALID_MESSAGE"
   | "ERR_UNKNOWN_CHANNEL"
   | "ERR_START"
+  | "ERR_INVALID_ARGUMENT"
   | ThreadErrorCode;
 
 /** Stable codes of the thread pool's errors (a subset of {@link WorkersErrorCode}). */
@@ -110,6 +111,32 @@ export class UnknownChannelError extends WorkersError {
     super("ERR_UNKNOWN_CHANNEL", `No channel "${channel}" in the definition`);
     this.channel = channel;
   }
+}
+
+/**
+ * An argument of a call (an option of `request`, `stop`, `startWorkers`...) is of the wrong
+ * type or out of range: a duration that is not a number in 1..2^31-1 ms (or `Infinity` where
+ * documented as "no deadline"), options that are not an object, a `signal` that is not an
+ * `AbortSignal`. The message names the argument, what was expected and what came. Code
+ * `ERR_INVALID_ARGUMENT`.
+ */
+export class InvalidArgumentError extends WorkersError {
+  /** The argument, as a path (`request options.timeoutMs`). */
+  readonly argument: string;
+
+  constructor(argument: string, expected: string, got: unknown) {
+    super("ERR_INVALID_ARGUMENT", `${argument}: expected ${expected}, got ${describe(got)}`);
+    this.argument = argument;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean" || value == null) {
+    return String(value);
+  }
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  return typeof value;
 }
 
 /**

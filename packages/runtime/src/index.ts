@@ -1,5 +1,6 @@
 export {
   DroppedError,
+  InvalidArgumentError,
   InvalidMessageError,
   NotExposedError,
   StartError,

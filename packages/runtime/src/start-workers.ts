@@ -4,6 +4,8 @@ import {
   parseDefinition,
   type WorkersDefinitionInput,
 } from "@workers/config";
+import { InvalidArgumentError } from "./errors.js";
+import { optionsObject } from "./internal/arguments.js";
 import { isNormalized } from "./internal/normalize.js";
 import { Runtime } from "./internal/runtime.js";
 import type { Components, StartOptions, WorkersSystem } from "./types.js";
@@ -38,19 +40,32 @@ export async function startWorkers<const D extends WorkersDefinitionInput | Norm
   options: StartOptions = {},
 ): Promise<WorkersSystem<D>> {
   const input: unknown = definition;
-  const normalized: NormalizedDefinition =
-    isNormalizedDefinition(input) || isNormalized(input)
-      ? input
-      : await parseDefinition(
-          definition,
-          options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl },
-        );
-  const runtime = new Runtime(normalized, components, options);
+  const o = optionsObject<StartOptions>("startWorkers options", options) ?? {};
+  optionsObject("startWorkers options.threads", o.threads);
+  if (components === null || typeof components !== "object") {
+    throw new InvalidArgumentError("startWorkers components", "an object", components);
+  }
+  const normalized: NormalizedDefinition = isAlreadyNormalized(input)
+    ? input
+    : await parseDefinition(
+        definition,
+        o.baseUrl === undefined ? undefined : { baseUrl: o.baseUrl },
+      );
+  const runtime = new Runtime(normalized, components, o);
   try {
-    await runtime.start(options);
+    await runtime.start(o);
   } catch (error) {
     await runtime.stop({ drain: false, timeoutMs: 0 }).catch(() => {});
     throw error;
   }
   return runtime as WorkersSystem<D>;
+}
+
+/** A definition that throws when read (a revoked proxy) is not; validation reports it. */
+function isAlreadyNormalized(input: unknown): input is NormalizedDefinition {
+  try {
+    return isNormalizedDefinition(input) || isNormalized(input);
+  } catch {
+    return false;
+  }
 }

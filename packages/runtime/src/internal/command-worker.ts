@@ -81,53 +81,69 @@ export class CommandWorker extends WorkerRunner {
     wake?.();
   }
 
+  /**
+   * The loop never dies of a value or an exception: whatever reaches it (a take that rejects,
+   * a message whose handling throws before its outcome is recorded) fails that message alone,
+   * and the loop goes on.
+   */
   private async loop(): Promise<void> {
     const ch = this.channel;
     let burst = 0;
     for (;;) {
       if (this.halted) return;
-      let value = ch.poll();
-      if (value === undefined) {
-        if (ch.closed) return;
-        const next = ch.take();
-        // Marked after `take()` registered, so a quiescence check sees the pending take.
-        this.waiting = true;
-        this.rt.progress();
-        value = await next;
-        this.waiting = false;
-        if (value === undefined) return;
-        if (this.halted) {
-          this.rt.shutdownDropValue(this.name, this.inChannel, value);
-          return;
-        }
-      }
-      let pending: Promise<void> | undefined;
-      if (this.batchSize > 1) {
-        const items = [unwrap(value)];
-        this.fillFromBuffer(items);
-        if (items.length < this.batchSize && this.batchWaitMs > 0) {
-          await this.waitForMore(items);
+      let value: unknown;
+      let handed = false;
+      try {
+        value = ch.poll();
+        if (value === undefined) {
+          if (ch.closed) return;
+          const next = ch.take();
+          // Marked after `take()` registered, so a quiescence check sees the pending take.
+          this.waiting = true;
+          this.rt.progress();
+          value = await next;
+          this.waiting = false;
+          if (value === undefined) return;
           if (this.halted) {
-            for (const item of items) {
-              this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
-            }
+            this.rt.shutdownDropValue(this.name, this.inChannel, value);
             return;
           }
         }
-        pending = this.executeBatch(items);
-      } else {
-        pending = this.runOne(value);
-      }
-      if (pending !== undefined) {
-        this.active++;
-        // A batch is released when all its messages are; a single message by `onRelease`.
-        if (this.batchSize > 1) void pending.then(this.releaseSlot);
-        // Woken by a finished message or by `halt()` (a message stop gave up on never settles).
-        if (this.active >= this.concurrency) {
-          await new Promise<void>((resolve) => {
-            this.wakeSlot = resolve;
-          });
+        let pending: Promise<void> | undefined;
+        if (this.batchSize > 1) {
+          const items = [unwrap(value)];
+          this.fillFromBuffer(items);
+          if (items.length < this.batchSize && this.batchWaitMs > 0) {
+            await this.waitForMore(items);
+            if (this.halted) {
+              for (const item of items) {
+                this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
+              }
+              return;
+            }
+          }
+          handed = true;
+          pending = this.executeBatch(items);
+        } else {
+          handed = true;
+          pending = this.runOne(value);
         }
+        if (pending !== undefined) {
+          this.active++;
+          // A batch is released when all its messages are; a single message by `onRelease`.
+          if (this.batchSize > 1) void pending.then(this.releaseSlot);
+          // Woken by a finished message or by `halt()` (a message stop gave up on never settles).
+          if (this.active >= this.concurrency) {
+            await new Promise<void>((resolve) => {
+              this.wakeSlot = resolve;
+            });
+          }
+        }
+      } catch (error) {
+        this.waiting = false;
+        this.fault(handed ? undefined : value, error);
+        // Never a hot spin on a fault that repeats.
+        await yieldToMacrotasks();
       }
       if (++burst >= YIELD_EVERY) {
         burst = 0;

@@ -27,6 +27,12 @@ export type ChannelOp = (request: {
   readonly channel: string;
   readonly op: "put" | "offer";
   readonly value: unknown;
+  /**
+   * The issuing message's signal while it is unsettled: a `put` still parked when it aborts
+   * ends with its reason. `undefined` for operations made outside a message (module scope,
+   * or after the message settled).
+   */
+  readonly signal?: AbortSignal | undefined;
 }) => Promise<boolean>;
 
 /**

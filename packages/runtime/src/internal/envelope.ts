@@ -50,3 +50,17 @@ export function nextMessageId(): string {
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/**
+ * Whether `value` is a promise or another thenable (what `await` would adopt). A value whose
+ * `then` cannot even be read (a revoked proxy, a throwing getter) counts as one: adopting it
+ * fails the same way.
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === "function";
+  } catch {
+    return true;
+  }
+}

@@ -1,4 +1,5 @@
 import type { NormalizedDefinition } from "@workers/config";
+import { MAX_TIMER_MS } from "./arguments.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -11,8 +12,10 @@ function isCount(value: unknown, min: number): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= min;
 }
 
-function isOptionalDuration(value: unknown): boolean {
-  return value === undefined || (typeof value === "number" && Number.isFinite(value) && value >= 0);
+function isOptionalDuration(value: unknown, min = 0): boolean {
+  return (
+    value === undefined || (typeof value === "number" && value >= min && value <= MAX_TIMER_MS)
+  );
 }
 
 /**
@@ -59,7 +62,7 @@ function check(definition: unknown): boolean {
       !isChannel(w.outputChan) ||
       !isChannel(w.failChan) ||
       !isChannel(w.out) ||
-      !isOptionalDuration(w.intervalMs) ||
+      !isOptionalDuration(w.intervalMs, 1) ||
       !isOptionalDuration(w.initialDelayMs) ||
       (w.workerFn !== undefined && typeof w.workerFn !== "function")
     ) {

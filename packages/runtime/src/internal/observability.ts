@@ -10,8 +10,10 @@ import type {
   WorkersEvent,
   WorkersSystem,
 } from "../types.js";
+import { isThenable } from "./envelope.js";
 
-type Sink = (event: WorkersEvent | CustomEvent) => void;
+/** Returns what the user's callback returned (a promise is watched for rejection). */
+type Sink = (event: WorkersEvent | CustomEvent) => unknown;
 
 /** What the runtime uses: `emit` never throws; the hooks are `undefined` when absent. */
 export interface ResolvedObservability {
@@ -25,9 +27,9 @@ export interface ResolvedObservability {
 
 const NOOP: Sink = () => {};
 
-function method(target: object, name: string): ((event: unknown) => void) | undefined {
+function method(target: object, name: string): ((event: unknown) => unknown) | undefined {
   const fn = (target as Record<string, unknown>)[name];
-  return typeof fn === "function" ? (fn.bind(target) as (event: unknown) => void) : undefined;
+  return typeof fn === "function" ? (fn.bind(target) as (event: unknown) => unknown) : undefined;
 }
 
 /** The emitter: a function, an object with `emit`, or a logger (warn/error/info, falling back to log). */
@@ -51,7 +53,7 @@ function resolveSink(component: unknown): Sink {
           : type === "workers.drop" || type === "workers.guard"
             ? warn
             : (info ?? log);
-    to?.(event);
+    return to?.(event);
   };
 }
 
@@ -73,14 +75,30 @@ function warnOnce(what: string, error: unknown): void {
   });
 }
 
+/**
+ * Calls a user's callback so that it cannot break the caller: a throw, or a promise it returns
+ * that rejects (an `async` emitter), becomes one process warning, never an unhandled rejection.
+ */
+function callSafely(what: () => string, call: () => unknown): void {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    warnOnce(what(), error);
+    return;
+  }
+  if (result !== undefined && isThenable(result)) {
+    Promise.resolve(result).then(undefined, (error: unknown) => warnOnce(what(), error));
+  }
+}
+
 function guarded(sink: Sink): Sink {
   if (sink === NOOP) return NOOP;
   return (event) => {
-    try {
-      sink(event);
-    } catch (error) {
-      warnOnce(`A workers emitter handling "${event.type}"`, error);
-    }
+    callSafely(
+      () => `A workers emitter handling "${event.type}"`,
+      () => sink(event),
+    );
   };
 }
 
@@ -96,14 +114,24 @@ export function resolveObservability(components: Components): ResolvedObservabil
     inject:
       typeof hooks.inject === "function"
         ? (headers, info) => {
-            try {
-              hooks.inject!(headers, info);
-            } catch (error) {
-              warnOnce("The inject hook", error);
-            }
+            callSafely(
+              () => "The inject hook",
+              () => hooks.inject!(headers, info),
+            );
           }
         : undefined,
     around: typeof hooks.around === "function" ? hooks.around.bind(hooks) : undefined,
-    attach: typeof hooks.attach === "function" ? hooks.attach.bind(hooks) : undefined,
+    attach:
+      typeof hooks.attach === "function"
+        ? (system) => {
+            // A throw fails the start (all-or-nothing); a rejection cannot: it is reported.
+            const result: unknown = hooks.attach!(system);
+            if (result !== undefined && isThenable(result)) {
+              Promise.resolve(result).then(undefined, (error: unknown) =>
+                warnOnce("The attach hook", error),
+              );
+            }
+          }
+        : undefined,
   };
 }

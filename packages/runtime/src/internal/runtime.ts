@@ -4,6 +4,7 @@ import { type Channel, chan } from "@workers/channels";
 import type { NormalizedDefinition } from "@workers/config";
 import {
   DroppedError,
+  InvalidArgumentError,
   InvalidMessageError,
   NotExposedError,
   StoppedError,
@@ -22,11 +23,12 @@ import type {
   WorkersEvent,
   WorkersSystem,
 } from "../types.js";
+import { abortSignal, durationMs, optionsObject } from "./arguments.js";
 import { ChannelFacade } from "./channel-facade.js";
 import { CommandWorker, PUT_ASYNC, PUT_BLOCK } from "./command-worker.js";
 import { DevGuard } from "./dev-guard.js";
 import type { ChannelOp, ModuleRef, ThreadDispatcher } from "./dispatch.js";
-import { EMPTY_HEADERS, epochNow, MessageEnvelope } from "./envelope.js";
+import { EMPTY_HEADERS, epochNow, isThenable, MessageEnvelope } from "./envelope.js";
 import { errorEvent, guardEvent } from "./events.js";
 import { type ResolvedObservability, resolveObservability } from "./observability.js";
 import { PendingRequest } from "./pending-request.js";
@@ -44,18 +46,11 @@ const FALSE: Promise<boolean> = Promise.resolve(false);
 
 /**
  * Whether a message can travel without an envelope: nothing on its way may misread it. A
- * thenable would be adopted by a parked take (the worker would get what it resolves to, or the
- * loop its rejection), and a value that throws when inspected would break the loop.
+ * thenable is refused by channels (`ERR_THENABLE`), and an envelope would be taken for one.
  */
 function travelsBare(msg: unknown): boolean {
   if (msg === null || (typeof msg !== "object" && typeof msg !== "function")) return true;
-  try {
-    return (
-      typeof (msg as { then?: unknown }).then !== "function" && !(msg instanceof MessageEnvelope)
-    );
-  } catch {
-    return false;
-  }
+  return !isThenable(msg) && !(msg instanceof MessageEnvelope);
 }
 
 export class Runtime implements WorkersSystem<any> {
@@ -78,7 +73,8 @@ export class Runtime implements WorkersSystem<any> {
   private readonly inputOwner = new Map<string, CommandWorker>();
   private lastTarget: CommandWorker | undefined = undefined;
   private lastTargetName: string | undefined = undefined;
-  private readonly dropCounts: Record<string, number> = {};
+  /** Drops per channel (a user's names: no prototype). */
+  private readonly dropCounts: Record<string, number> = Object.create(null);
   private readonly stopController = new AbortController();
   /** `ctx.signal` of messages without their own (read once: the getter is not free). */
   readonly stopSignal: AbortSignal = this.stopController.signal;
@@ -96,14 +92,16 @@ export class Runtime implements WorkersSystem<any> {
     this.obs = resolveObservability(components);
     this.emitFn = this.obs.emit;
     this.instrumented = this.obs.inject !== undefined || this.obs.around !== undefined;
+    const guardMs = durationMs("startWorkers options.guardMs", options.guardMs) ?? 50;
     this.guard =
       options.devGuard === true
-        ? new DevGuard(options.guardMs ?? 50, (workerId, blockedMs, msg) =>
+        ? new DevGuard(guardMs, (workerId, blockedMs, msg) =>
             this.obs.emit(guardEvent(workerId, blockedMs, msg)),
           )
         : undefined;
 
-    const channels: Record<string, Channel<unknown>> = {};
+    // Keyed by the user's names: no inherited members (`toString`, `__proto__`).
+    const channels: Record<string, Channel<unknown>> = Object.create(null);
     for (const [name, spec] of Object.entries(definition.channels)) {
       this.dropCounts[name] = 0;
       channels[name] = chan<unknown>({
@@ -215,14 +213,22 @@ export class Runtime implements WorkersSystem<any> {
     }
   }
 
-  request(worker: string, msg: unknown, options: RequestOptions = {}): Promise<any> {
+  request(worker: string, msg: unknown, options?: RequestOptions): Promise<any> {
     let target: CommandWorker;
+    let timeoutMs: number | undefined;
+    let signal: AbortSignal | undefined;
     try {
       target = this.entry(worker, msg);
+      const o = optionsObject<RequestOptions>("request options", options);
+      if (o !== undefined) {
+        timeoutMs = durationMs("request options.timeoutMs", o.timeoutMs, { infinite: true });
+        signal = abortSignal("request options.signal", o.signal);
+        // Infinity: no deadline, no timer.
+        if (timeoutMs === Number.POSITIVE_INFINITY) timeoutMs = undefined;
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    const { timeoutMs, signal } = options;
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const env = this.envelope(target.inChannel!, msg);
     return new Promise((resolve, reject) => {
@@ -232,8 +238,9 @@ export class Runtime implements WorkersSystem<any> {
         const controller = new AbortController();
         env.abort = controller;
         if (timeoutMs !== undefined) {
+          const ms = timeoutMs;
           pending.timer = setTimeout(() => {
-            const error = new TimeoutError(worker, timeoutMs);
+            const error = new TimeoutError(worker, ms);
             pending.reject(error);
             controller.abort(error);
           }, timeoutMs);
@@ -312,7 +319,8 @@ export class Runtime implements WorkersSystem<any> {
    */
   wrap(channel: string, value: unknown, workerId: string | undefined): unknown {
     const inject = this.obs.inject;
-    if (inject === undefined || value === undefined) return value;
+    // `undefined` and thenables go as they are, for the channel to refuse with its own code.
+    if (inject === undefined || value === undefined || isThenable(value)) return value;
     const headers: Headers = {};
     inject(headers, workerId === undefined ? { channel } : { channel, workerId });
     return this.inputOwner.has(channel) ? new MessageEnvelope(value, headers, epochNow()) : value;
@@ -338,7 +346,9 @@ export class Runtime implements WorkersSystem<any> {
     this.pendingOps++;
     let put: Promise<boolean>;
     try {
-      put = ch.put(value);
+      // Parked, the put ends when its message aborts (request timeout, stop's deadline) or,
+      // outside a message, at stop's deadline: nothing stays parked after stop.
+      put = ch.put(value, { signal: request.signal ?? this.stopSignal });
     } catch (error) {
       this.pendingOps--;
       return Promise.reject(error);
@@ -441,9 +451,23 @@ export class Runtime implements WorkersSystem<any> {
     return true;
   }
 
-  stop(options: StopOptions = {}): Promise<void> {
+  stop(options?: StopOptions): Promise<void> {
     if (this.stopPromise === undefined) {
-      this.stopPromise = this.shutdown(options.drain ?? true, options.timeoutMs ?? 30_000);
+      let drain: boolean;
+      let timeoutMs: number;
+      try {
+        const o = optionsObject<StopOptions>("stop options", options) ?? {};
+        if (o.drain !== undefined && typeof o.drain !== "boolean") {
+          throw new InvalidArgumentError("stop options.drain", "a boolean", o.drain);
+        }
+        drain = o.drain ?? true;
+        timeoutMs =
+          durationMs("stop options.timeoutMs", o.timeoutMs, { infinite: true, zero: true }) ??
+          30_000;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.stopPromise = this.shutdown(drain, timeoutMs);
     }
     return this.stopPromise;
   }
@@ -460,11 +484,15 @@ export class Runtime implements WorkersSystem<any> {
   private async waitQuiescent(timeoutMs: number): Promise<boolean> {
     let timedOut = false;
     let wake: (() => void) | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.onQuiescent = undefined;
-      wake?.();
-    }, timeoutMs);
+    // Infinity: no deadline, no timer.
+    const timer =
+      timeoutMs === Number.POSITIVE_INFINITY
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            this.onQuiescent = undefined;
+            wake?.();
+          }, timeoutMs);
     try {
       for (;;) {
         await new Promise<void>((resolve) => {

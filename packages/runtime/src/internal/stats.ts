@@ -11,8 +11,9 @@ export function snapshot(
   startedAt: number,
   dispatcher: ThreadDispatcher | undefined,
 ): StatsSnapshot {
-  const workers: Record<string, WorkerStats> = {};
-  const errors: Record<string, number> = {};
+  // Keyed by the user's names: no prototype, so `toString` or `constructor` is only ever a name.
+  const workers: Record<string, WorkerStats> = Object.create(null);
+  const errors: Record<string, number> = Object.create(null);
   for (const r of runners) {
     errors[r.name] = r.errors;
     workers[r.name] = {
@@ -25,7 +26,7 @@ export function snapshot(
       latencyMs: r.latency.summary(),
     };
   }
-  const channels: Record<string, ChannelStats> = {};
+  const channels: Record<string, ChannelStats> = Object.create(null);
   for (const [name, ch] of Object.entries(channelMap)) {
     channels[name] = {
       size: ch.size,
@@ -40,7 +41,7 @@ export function snapshot(
   const base = {
     at: Date.now(),
     uptimeMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
-    drops: { ...dropCounts },
+    drops: Object.assign(Object.create(null) as Record<string, number>, dropCounts),
     errors,
     workers,
     channels,

@@ -6,7 +6,7 @@ import type { Channel } from "@workers/channels";
 import type { NormalizedWorker, WorkerFn } from "@workers/config";
 import type { Components, Headers, ProcessInfo, StatsSnapshot, WorkerContext } from "../types.js";
 import type { ContextRunner, ModuleRef, TaskOutcome, ThreadTask, WorkerInfo } from "./dispatch.js";
-import { EMPTY_HEADERS, type MessageEnvelope, nextMessageId } from "./envelope.js";
+import { EMPTY_HEADERS, isThenable, MessageEnvelope, nextMessageId } from "./envelope.js";
 import { Histogram } from "./histogram.js";
 import type { Runtime } from "./runtime.js";
 
@@ -81,17 +81,6 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 /** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
 const LATENCY_WARMUP = 64;
 const LATENCY_SAMPLE = 128;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-  try {
-    return typeof (value as { then?: unknown }).then === "function";
-  } catch {
-    // Reading `then` threw (a hostile proxy, a throwing getter): treated as a thenable, so
-    // `Promise.resolve` turns the same throw into a rejection and the message fails.
-    return true;
-  }
-}
 
 export abstract class WorkerRunner {
   readonly name: string;
@@ -246,6 +235,23 @@ export abstract class WorkerRunner {
     job.done = true;
     this.release(job);
     this.rt.shutdownDrop(this.name, this.inChannel, job.env, job.body);
+  }
+
+  /**
+   * Something threw in the loop itself. A message it had taken but not handed to `execute`
+   * fails (its error event, its request rejected); otherwise the error is reported alone.
+   */
+  protected fault(value: unknown, error: unknown): void {
+    if (value === undefined) {
+      this.rt.reportError(this, undefined, error);
+      return;
+    }
+    if (typeof value === "object" && value instanceof MessageEnvelope) {
+      this.failed(value, value.body, error, -1);
+    } else {
+      this.failed(undefined, value, error, -1);
+    }
+    this.rt.progress();
   }
 
   /** When a message's latency is measured: the first ones, then one in LATENCY_SAMPLE. */

@@ -8,11 +8,20 @@ import { type OpRequest, type OpResponse, PORT_MARK } from "./protocol.js";
 export class ChannelBridge {
   readonly #ports = new Set<MessagePort>();
   readonly #channelOp: ChannelOp;
+  readonly #signalOf: (seq: number) => AbortSignal | undefined;
   readonly #contextOf: ((seq: number) => ContextRunner | undefined) | undefined;
 
-  /** `contextOf` gives the async context of the message an operation names, if known. */
-  constructor(channelOp: ChannelOp, contextOf?: (seq: number) => ContextRunner | undefined) {
+  /**
+   * `signalOf` gives the signal of the message an operation names (a put parked for it ends
+   * when it aborts), `contextOf` its async context, while the message is unsettled.
+   */
+  constructor(
+    channelOp: ChannelOp,
+    signalOf: (seq: number) => AbortSignal | undefined,
+    contextOf?: (seq: number) => ContextRunner | undefined,
+  ) {
     this.#channelOp = channelOp;
+    this.#signalOf = signalOf;
     this.#contextOf = contextOf;
   }
 
@@ -56,6 +65,7 @@ export class ChannelBridge {
         channel: request.c,
         op: request.o,
         value: request.v,
+        signal: request.q === undefined ? undefined : this.#signalOf(request.q),
       });
     } catch (error) {
       reply({ id: request.id, err: encodeThrown(error) });

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { ThreadOptionsError } from "../errors.js";
+import { MAX_TIMER_MS } from "../internal/arguments.js";
 import type { ThreadOptions } from "../internal/dispatch.js";
 
 /** `ThreadOptions` with the defaults filled in (internal). */
@@ -19,10 +20,10 @@ export function defaultMaxThreads(cores: number = availableParallelism()): numbe
   return Math.max(2, cores - 1);
 }
 
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new ThreadOptionsError(
-      `threads.${name}: expected an integer >= ${min}, got ${typeof value === "number" ? value : typeof value}`,
+      `threads.${name}: expected an integer in ${min}..${max}, got ${typeof value === "number" ? value : typeof value}`,
     );
   }
   return value;
@@ -50,7 +51,7 @@ export function resolveThreadOptions(
   const idleTimeoutMs =
     options.idleTimeoutMs === undefined
       ? 30_000
-      : integer("idleTimeoutMs", options.idleTimeoutMs, 0);
+      : integer("idleTimeoutMs", options.idleTimeoutMs, 0, MAX_TIMER_MS);
   const maxQueue =
     options.maxQueue === undefined
       ? Math.max(4096, 1024 * max)

@@ -58,8 +58,6 @@ export interface ThreadData {
   readonly slots: SharedArrayBuffer;
   readonly abortChannel: string;
   readonly setup: string | null;
-  /** Channel operations name the message that issued them (`OpRequest.q`). */
-  readonly tagOps: boolean;
 }
 
 /** Marks the message a thread sends (on its parent port) to hand over its control port. */
@@ -72,7 +70,7 @@ export interface OpRequest {
   readonly c: string;
   readonly o: "put" | "offer";
   readonly v: unknown;
-  /** The issuing message's sequence number, when the dispatcher captures contexts. */
+  /** The issuing message's sequence number. */
   readonly q?: number;
 }
 

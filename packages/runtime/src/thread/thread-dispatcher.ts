@@ -22,6 +22,7 @@ import type {
 } from "../internal/dispatch.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
+import { workerExecArgv } from "./exec-argv.js";
 import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
   type LoadResult,
@@ -85,6 +86,11 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   readonly #aborts: BroadcastChannel;
   readonly #bridge: ChannelBridge;
   readonly #watches = new WeakMap<AbortSignal, Item | SignalWatch>();
+  /**
+   * Each unsettled message by sequence number: a channel operation from its thread is carried
+   * out under its signal (and, with `captureContext`, in its async context).
+   */
+  readonly #items = new Map<number, Item>();
   /** With `captureContext`: each unsettled message's async context, by sequence number. */
   readonly #contexts: Map<number, ContextRunner> | undefined;
   readonly #capacity: number;
@@ -121,7 +127,6 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       slots: this.#slots.shared,
       abortChannel,
       setup: setupUrl(o.setup),
-      tagOps: capture,
     };
     this.#pool = new Piscina({
       filename: entryFile,
@@ -133,11 +138,17 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       recordTiming: false,
       workerData: data,
       ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
-      ...(o.execArgv === undefined ? {} : { execArgv: [...process.execArgv, ...o.execArgv] }),
+      // The process's own flags, less those a thread refuses (`--expose-gc`...), then the
+      // caller's as given.
+      ...(o.execArgv === undefined
+        ? {}
+        : { execArgv: [...workerExecArgv(process.execArgv), ...o.execArgv] }),
     });
     const contexts = this.#contexts;
+    const items = this.#items;
     this.#bridge = new ChannelBridge(
       options.channelOp,
+      (seq) => items.get(seq)?.task.signal,
       contexts === undefined ? undefined : (seq) => contexts.get(seq),
     );
     this.#pool.on("message", (message: unknown) => this.#bridge.attach(message));
@@ -274,6 +285,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
 
   #item(task: ThreadTask, owner: Owner, index: number, context: ContextRunner | undefined): Item {
     const item = new Item(this, task, owner, index, this.#seq++);
+    this.#items.set(item.seq, item);
     if (context !== undefined) this.#contexts?.set(item.seq, context);
     const signal = task.signal;
     const seen = this.#watches.get(signal);
@@ -505,6 +517,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const wasQueued = item.state === QUEUED;
     item.state = SETTLED;
     if (wasQueued) this.#queued--;
+    this.#items.delete(item.seq);
     this.#contexts?.delete(item.seq);
     // A listener left on the signal finds the item settled and does nothing.
     const watch = this.#watches.get(item.task.signal);

@@ -41,7 +41,6 @@ type Around = (
 
 const data = workerData as ThreadData;
 const slots = new Int32Array(data.slots);
-const tagOps = data.tagOps === true;
 
 // ---- control port: channel operations travel to the main thread and back --------------------
 
@@ -100,8 +99,9 @@ function channelOp(
 }
 
 /**
- * A thread-side channel: `put` waits until the main thread's channel accepted the value. With
- * `tagOps`, each message has its own proxies, naming it (`seq`) in its operations.
+ * A thread-side channel: `put` waits until the main thread's channel accepted the value. Each
+ * message has its own proxies, naming it (`seq`) in its operations: a put parked on the main
+ * thread ends when the message is aborted, and is carried out in its async context.
  */
 class ChannelProxy {
   readonly #worker: string;
@@ -122,7 +122,7 @@ class ChannelProxy {
 
 function channelsFor(worker: string, seq: number): Record<string, ChannelProxy> {
   const cache = new Map<string, ChannelProxy>();
-  return new Proxy({} as Record<string, ChannelProxy>, {
+  return new Proxy(Object.create(null) as Record<string, ChannelProxy>, {
     get(_target, name) {
       if (typeof name !== "string") return undefined;
       let proxy = cache.get(name);
@@ -151,7 +151,6 @@ class ThreadContext implements ThreadWorkerContext {
   readonly headers: Readonly<Record<string, string>>;
   readonly #seq: number;
   #channels: Record<string, ChannelProxy> | undefined = undefined;
-  readonly #shared: Record<string, ChannelProxy>;
   #controller: AbortController | undefined;
   #aborted = false;
 
@@ -159,12 +158,10 @@ class ThreadContext implements ThreadWorkerContext {
     this.worker = loaded.info;
     this.headers = headers;
     this.#seq = seq;
-    this.#shared = loaded.channels;
   }
 
-  // Shared by the worker's messages, unless operations name their message (then built on use).
+  // Built on first use: most functions never look at it.
   get channels(): Record<string, ChannelProxy> {
-    if (!tagOps) return this.#shared;
     this.#channels ??= channelsFor(this.worker.name, this.#seq);
     return this.#channels;
   }
@@ -196,7 +193,6 @@ function abortReason(): Error {
 interface LoadedWorker {
   readonly fn: WorkerFunction;
   readonly info: ThreadContext["worker"];
-  readonly channels: Record<string, ChannelProxy>;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -253,7 +249,7 @@ async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
     w[2] === null
       ? { name: w[0], kind: w[1], dispatch: "thread" }
       : { name: w[0], kind: w[1], dispatch: "thread", in: w[2] };
-  const loaded: LoadedWorker = { fn, info, channels: channelsFor(w[0], -1) };
+  const loaded: LoadedWorker = { fn, info };
   workers.set(key, loaded);
   return loaded;
 }
