@@ -112,6 +112,7 @@ describe("thenables", () => {
     rejected.catch(() => {});
     expect(codeOfCall(() => input.putAsync(rejected))).toBe("ERR_THENABLE");
     expect(codeOfCall(() => input.offer(Promise.resolve(undefined)))).toBe("ERR_THENABLE");
+    // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point here
     expect(codeOfCall(() => input.put({ then: () => {} }))).toBe("ERR_THENABLE");
     expect(input.size).toBe(0);
     await expect(system.request("b", 1)).resolves.toBe(2);
