@@ -3,10 +3,14 @@
 // work that honours or ignores the abort) and random stop timing, every message accepted by a
 // channel ends exactly once as processed, failed (error event) or dropped with an event that
 // carries it; requests settle consistently with that; late outcomes after stop change nothing.
+// Hostile input is mixed in: promises as messages, workers putting promises on channels (refused
+// with ERR_THENABLE), requests with out-of-range timeouts (refused, nothing enters), and stops
+// with no deadline (`timeoutMs: Infinity`).
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   DroppedError,
+  InvalidArgumentError,
   StoppedError,
   startWorkers,
   type WorkersEvent,
@@ -20,7 +24,8 @@ type Behaviour =
   | "asyncThrow"
   | "timerOk"
   | "honourAbort"
-  | "ignoreAbort";
+  | "ignoreAbort"
+  | "putThenable";
 
 interface WorkerSpec {
   buffer: number;
@@ -34,7 +39,7 @@ interface WorkerSpec {
 }
 
 type Action =
-  | { kind: "command" | "request"; worker: number }
+  | { kind: "command" | "request"; worker: number; promise: boolean; badTimeout: boolean }
   | { kind: "advance"; ms: number }
   | { kind: "stop"; drain: boolean; timeoutMs: number };
 
@@ -47,6 +52,7 @@ const behaviour = fc.constantFrom<Behaviour>(
   "timerOk",
   "honourAbort",
   "ignoreAbort",
+  "putThenable",
 );
 
 const workerSpec = fc
@@ -76,6 +82,10 @@ const scenario = fc.array(workerSpec, { minLength: 1, maxLength: 4 }).chain((wor
           arbitrary: fc.record({
             kind: fc.constantFrom("command" as const, "request" as const),
             worker: fc.integer({ min: 0, max: workers.length - 1 }),
+            // The message is a promise (carrying the id), which must travel as it is.
+            promise: fc.boolean(),
+            // A request with a timeout out of range: refused with a coded error.
+            badTimeout: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
           }),
         },
         {
@@ -92,7 +102,10 @@ const scenario = fc.array(workerSpec, { minLength: 1, maxLength: 4 }).chain((wor
     stop: fc.record({
       kind: fc.constant("stop" as const),
       drain: fc.boolean(),
-      timeoutMs: fc.integer({ min: 0, max: 50 }),
+      timeoutMs: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: 0, max: 50 }) },
+        { weight: 1, arbitrary: fc.constant(Number.POSITIVE_INFINITY) },
+      ),
     }),
   }),
 );
@@ -142,7 +155,10 @@ async function runScenario(sc: {
         : channels[sink(i)]
           ? { outputChan: sink(i) }
           : {}),
-      workerFn: (ctx: { signal: AbortSignal }, msg: { id: number }) => {
+      workerFn: (
+        ctx: { signal: AbortSignal; channels: Record<string, { putAsync(v: unknown): boolean }> },
+        msg: { id: number },
+      ) => {
         const id = msg.id;
         switch (w.behaviours[id % w.behaviours.length]!) {
           case "ok":
@@ -164,6 +180,17 @@ async function runScenario(sc: {
           case "ignoreAbort":
             // Settles long after any stop: a late outcome the runtime must ignore.
             return new Promise((resolve) => setTimeout(() => resolve(ok(id)), 100_000));
+          case "putThenable": {
+            // Channels refuse a promise before anything changes: the worker's put throws.
+            const promise = Promise.resolve(id);
+            try {
+              ctx.channels[input(i)]!.putAsync(promise);
+            } catch (error) {
+              if ((error as { code?: unknown }).code !== "ERR_THENABLE") throw error;
+              throw fail(id);
+            }
+            return ok(id);
+          }
         }
       },
     };
@@ -179,6 +206,7 @@ async function runScenario(sc: {
     worker: number;
     id: number;
     request: boolean;
+    badTimeout: boolean;
     outcome: Promise<{ ok: boolean; value: unknown }>;
   }[] = [];
   let stopped: Promise<void> | undefined;
@@ -193,14 +221,20 @@ async function runScenario(sc: {
       });
     } else {
       const id = nextId++;
+      const msg = action.promise ? Object.assign(Promise.resolve(id), { id }) : { id };
       const call =
         action.kind === "command"
-          ? system.command(name(action.worker), { id })
-          : system.request(name(action.worker), { id });
+          ? system.command(name(action.worker), msg)
+          : system.request(
+              name(action.worker),
+              msg,
+              action.badTimeout ? { timeoutMs: 2 ** 31 } : undefined,
+            );
       entries.push({
         worker: action.worker,
         id,
         request: action.kind === "request",
+        badTimeout: action.kind === "request" && action.badTimeout,
         outcome: call.then(
           (value: unknown) => ({ ok: true, value }),
           (value: unknown) => ({ ok: false, value }),
@@ -208,7 +242,9 @@ async function runScenario(sc: {
       });
     }
   }
-  for (let i = 0; i < 1000 && !done; i++) await vi.advanceTimersByTimeAsync(20);
+  // A draining stop with no deadline waits for the slowest worker (100 s of virtual time).
+  const step = sc.stop.drain && sc.stop.timeoutMs === Number.POSITIVE_INFINITY ? 1000 : 20;
+  for (let i = 0; i < 1000 && !done; i++) await vi.advanceTimersByTimeAsync(step);
   expect(done).toBe(true);
   await stopped;
   recording = false;
@@ -275,9 +311,12 @@ async function runScenario(sc: {
         ),
       ).toEqual([...okIds[i]!].sort((a, b) => a - b));
     }
-    // Requests settle consistently with the ledger.
+    // Requests settle consistently with the ledger; a bad timeout is refused with its code.
     for (const e of settled.filter((s) => s.worker === i && s.request)) {
-      if (e.result.ok) expect(okIds[i]).toContain(e.id);
+      if (e.badTimeout) {
+        expect(e.result.value).toBeInstanceOf(InvalidArgumentError);
+        expect(entered).not.toContain(e.id);
+      } else if (e.result.ok) expect(okIds[i]).toContain(e.id);
       else if (e.result.value instanceof DroppedError) {
         expect([...dropped, ...refused]).toContain(e.id);
       } else if (e.result.value instanceof StoppedError) {
@@ -292,6 +331,7 @@ function acceptedEntry(result: { ok: boolean; value: unknown }, request: boolean
   if (!request) return result.ok && result.value === true;
   if (result.ok) return true;
   const error = result.value;
+  if (error instanceof InvalidArgumentError) return false;
   if (error instanceof DroppedError) return error.reason !== "input-drop";
   if (error instanceof StoppedError)
     return error.message.includes("before the message was processed");
@@ -314,6 +354,15 @@ describe("conservation law", () => {
   it("every accepted message ends exactly once as processed, failed or dropped with an event", async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (sc) => {
+        // With no deadline, a worker that waits for the abort keeps a draining stop waiting
+        // forever, as documented: nothing to check there.
+        fc.pre(
+          !(
+            sc.stop.drain &&
+            sc.stop.timeoutMs === Number.POSITIVE_INFINITY &&
+            sc.workers.some((w) => w.behaviours.includes("honourAbort"))
+          ),
+        );
         await runScenario(sc as never);
       }),
       { numRuns: 500 },

@@ -218,7 +218,7 @@ export class Runtime implements WorkersSystem<any> {
     let timeoutMs: number | undefined;
     let signal: AbortSignal | undefined;
     try {
-      target = this.entry(worker, msg);
+      // A malformed call is refused as such, whatever the system's state.
       const o = optionsObject<RequestOptions>("request options", options);
       if (o !== undefined) {
         timeoutMs = durationMs("request options.timeoutMs", o.timeoutMs, { infinite: true });
@@ -226,6 +226,7 @@ export class Runtime implements WorkersSystem<any> {
         // Infinity: no deadline, no timer.
         if (timeoutMs === Number.POSITIVE_INFINITY) timeoutMs = undefined;
       }
+      target = this.entry(worker, msg);
     } catch (error) {
       return Promise.reject(error);
     }
