@@ -4,6 +4,8 @@
 // wrong in every way a hand-written file can be. Every outcome is a value or an error with a
 // string `code` (or the worker's own error, with its error event); nothing crashes, nothing
 // hangs (each go call settles within a few event-loop turns), and the system serves afterwards.
+// Go payloads also go straight onto the input channel (a thenable is refused with
+// ERR_THENABLE) and with out-of-range request timeouts (ERR_INVALID_ARGUMENT).
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
@@ -171,6 +173,18 @@ async function within<T>(call: Promise<T>, turns: number): Promise<Outcome<T>> {
   return out;
 }
 
+/** How a payload reaches the worker. */
+const how = fc.constantFrom(
+  "command" as const,
+  "request" as const,
+  "put" as const,
+  "badTimeout" as const,
+);
+
+/** Durations no timer takes as they are, and values that are not durations. */
+const BAD_TIMEOUTS: readonly unknown[] = [0, -5, Number.NaN, null, "abc", 2 ** 31, 30 * 86_400_000];
+const badTimeout = (i: number): unknown => BAD_TIMEOUTS[i % BAD_TIMEOUTS.length];
+
 /** Options of the fuzz runs. */
 export interface FuzzOptions {
   readonly runs: number;
@@ -197,22 +211,52 @@ export async function fuzzGoPayloads(options: FuzzOptions): Promise<number> {
   let tried = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(payload, fc.boolean(), async (make, asRequest) => {
+      fc.asyncProperty(payload, how, async (make, way) => {
         const msg = make();
         tried++;
         const errorsBefore = errors.length;
-        const out = await within(
-          asRequest ? system.request("echo", msg) : system.command("echo", msg),
-          20,
-        );
+        if (way === "put") {
+          // Straight onto the input channel: a thenable (or a value whose `then` cannot be
+          // read) is refused before anything changes; anything else but undefined is taken.
+          const input = system.channels.in!;
+          const size = input.size;
+          let refused: unknown;
+          try {
+            input.putAsync(msg);
+          } catch (error) {
+            refused = codeOf(error);
+          }
+          if (refused !== undefined) {
+            assert.ok(
+              refused === "ERR_THENABLE" || refused === "ERR_UNDEFINED_VALUE",
+              String(refused),
+            );
+            assert.equal(input.size, size, "nothing changed");
+          } else {
+            assert.notEqual(msg, undefined);
+          }
+          return;
+        }
+        const call =
+          way === "command"
+            ? system.command("echo", msg)
+            : way === "request"
+              ? system.request("echo", msg)
+              : system.request("echo", msg, { timeoutMs: badTimeout(tried) as never });
+        const out = await within(call, 20);
         assert.notEqual(out, "pending", "the call settles");
         if (out === "pending") return;
+        if (way === "badTimeout") {
+          assert.equal(out.ok, false);
+          assert.equal(codeOf((out as { error: unknown }).error), "ERR_INVALID_ARGUMENT");
+          return;
+        }
         if (msg === undefined) {
           assert.equal(out.ok, false);
           assert.equal(codeOf((out as { error: unknown }).error), "ERR_INVALID_MESSAGE");
           return;
         }
-        if (!asRequest) {
+        if (way === "command") {
           assert.deepEqual(out, { ok: true, value: true });
           return;
         }
