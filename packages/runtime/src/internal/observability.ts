@@ -10,6 +10,7 @@ import type {
   WorkersEvent,
   WorkersSystem,
 } from "../types.js";
+import { consoleEmitter } from "./console-emitter.js";
 import { isThenable } from "./envelope.js";
 
 /** Returns what the user's callback returned (a promise is watched for rejection). */
@@ -102,9 +103,17 @@ function guarded(sink: Sink): Sink {
   };
 }
 
-/** Takes the first of `observability`, `obs`, `logger` that is present. */
+/**
+ * Takes the first of `observability`, `obs`, `logger` that is present. With none of them (all
+ * `undefined`), the default console emitter reports; `null` turns reporting off.
+ */
 export function resolveObservability(components: Components): ResolvedObservability {
-  const component = components.observability ?? components.obs ?? components.logger;
+  const named = components.observability ?? components.obs ?? components.logger;
+  const none =
+    components.observability === undefined &&
+    components.obs === undefined &&
+    components.logger === undefined;
+  const component: unknown = none ? consoleEmitter() : named;
   const hooks: Instrumentation =
     component !== null && (typeof component === "object" || typeof component === "function")
       ? (component as Instrumentation)
