@@ -1,5 +1,6 @@
 import { type Chan, internal, MAX_PENDING } from "./channel.js";
-import { InvalidArgumentError, PendingLimitError, UndefinedValueError } from "./errors.js";
+import { InvalidArgumentError, PendingLimitError } from "./errors.js";
+import { checkValue } from "./internal/check-value.js";
 import { ALT, type AltOutcome, AltState, Waiter } from "./internal/waiter.js";
 import type { AbortSignalLike, Channel } from "./types.js";
 
@@ -47,7 +48,9 @@ type CheckedOps<Ops extends readonly AltOp[]> = {
  *
  * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) for no operations and no default,
  * PendingLimitError (`ERR_PENDING_LIMIT`) when a channel's pending queue is full,
- * UndefinedValueError (`ERR_UNDEFINED_VALUE`) for a put of `undefined`
+ * UndefinedValueError (`ERR_UNDEFINED_VALUE`) for a put of `undefined`, ThenableValueError
+ * (`ERR_THENABLE`) for a put of a promise or other thenable; every operation is checked before
+ * any is tried, so a refusal leaves every channel as it was
  * @example
  * ```ts
  * const { value, channel } = await alts([jobs, timeout(1000)]);
@@ -71,7 +74,7 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
   for (let i = 0; i < n; i++) {
     const op = ops[i]!;
     if (Array.isArray(op)) {
-      if (op[1] === undefined) throw new UndefinedValueError();
+      checkValue(op[1]);
       chans[i] = internal(op[0] as Channel<unknown>);
     } else chans[i] = internal(op as Channel<unknown>);
   }

@@ -1,4 +1,5 @@
-import { PendingLimitError, UndefinedValueError } from "./errors.js";
+import { PendingLimitError } from "./errors.js";
+import { checkValue } from "./internal/check-value.js";
 import { hostQueueMicrotask } from "./internal/host.js";
 import {
   CALLBACK,
@@ -52,10 +53,6 @@ const DONE: Promise<IteratorResult<never, undefined>> = Promise.resolve({
  */
 function slots<T>(n: number): (T | undefined)[] {
   return new Array<T | undefined>(n).fill(undefined);
-}
-
-function undefinedPut(): never {
-  throw new UndefinedValueError();
 }
 
 /**
@@ -123,7 +120,8 @@ export class Chan<T> implements Channel<T> {
   }
 
   put(value: T, options?: OperationOptions): Promise<boolean> {
-    if (value === undefined) undefinedPut();
+    // Every put path refuses `undefined` and thenables before it changes anything.
+    checkValue(value);
     if (options !== undefined && options.signal !== undefined) {
       return this.putWithSignal(value, options.signal);
     }
@@ -166,7 +164,7 @@ export class Chan<T> implements Channel<T> {
   }
 
   putAsync(value: T, callback?: (accepted: boolean) => void): boolean {
-    if (value === undefined) undefinedPut();
+    checkValue(value);
     if (this.isClosed) {
       if (callback !== undefined) hostQueueMicrotask(() => callback(false));
       return false;
@@ -183,7 +181,7 @@ export class Chan<T> implements Channel<T> {
   }
 
   offer(value: T): boolean {
-    if (value === undefined) undefinedPut();
+    checkValue(value);
     if (this.isClosed) return false;
     // The allocation-free synchronous fast path: `accept` inlined for the common cases.
     const count = this.count;

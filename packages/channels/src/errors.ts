@@ -3,7 +3,9 @@ export type ChannelErrorCode =
   | "ERR_PENDING_LIMIT"
   | "ERR_CLOSED"
   | "ERR_INVALID_BUFFER"
-  | "ERR_INVALID_ARGUMENT";
+  | "ERR_INVALID_ARGUMENT"
+  | "ERR_UNDEFINED_VALUE"
+  | "ERR_THENABLE";
 
 /** Base class of the errors thrown by `@workers/channels`; `code` is stable, the message is not. */
 export class ChannelError extends Error {
@@ -59,7 +61,10 @@ export class InvalidBufferError extends ChannelError {
   }
 }
 
-/** Thrown for an argument of the wrong kind (other than a buffer). Code `ERR_INVALID_ARGUMENT`. */
+/**
+ * Thrown for an argument of the wrong kind (other than a buffer). Code `ERR_INVALID_ARGUMENT`.
+ * A number outside its range (a timer's `ms`) is an `ArgumentRangeError`, with the same code.
+ */
 export class InvalidArgumentError extends ChannelError {
   constructor(message: string) {
     super("ERR_INVALID_ARGUMENT", message);
@@ -77,5 +82,41 @@ export class UndefinedValueError extends TypeError {
   constructor() {
     super("Cannot put undefined on a channel: undefined means closed (use null for 'no value')");
     this.name = "UndefinedValueError";
+  }
+}
+
+/**
+ * Thrown when a promise or another thenable (an object or function with a callable `then`) is
+ * put on a channel: `await take()` would adopt it (a rejected one would throw out of the
+ * taker's loop, one resolving to `undefined` would look like "closed"), so it cannot travel
+ * as it is. Wrap it (`{ promise }`) to send it. A `TypeError`, with code `ERR_THENABLE`. A
+ * value whose `then` getter throws is refused too, with the getter's error as `cause`.
+ */
+export class ThenableValueError extends TypeError {
+  /** Stable, machine-readable code. */
+  readonly code: "ERR_THENABLE" = "ERR_THENABLE";
+
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "Cannot put a promise or other thenable on a channel: taking it would adopt it " +
+        "(wrap it, e.g. { promise }, to send it)",
+      options,
+    );
+    this.name = "ThenableValueError";
+  }
+}
+
+/**
+ * Thrown for a number outside the range an argument accepts: every `ms` (`timeout`) must be a
+ * finite number in 1..2^31-1, the range a platform timer honours (larger or smaller delays
+ * are clamped to about 1 ms). A `RangeError`, with code `ERR_INVALID_ARGUMENT`.
+ */
+export class ArgumentRangeError extends RangeError {
+  /** Stable, machine-readable code (the same as `InvalidArgumentError`'s). */
+  readonly code: "ERR_INVALID_ARGUMENT" = "ERR_INVALID_ARGUMENT";
+
+  constructor(message: string) {
+    super(message);
+    this.name = "ArgumentRangeError";
   }
 }

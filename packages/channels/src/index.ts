@@ -2,18 +2,20 @@ export { type AltDefault, type AltOp, type AltResult, type AltsOptions, alts } f
 export { type BufferSpec, dropping, fixed, sliding } from "./buffers.js";
 export { chan } from "./chan.js";
 export {
+  ArgumentRangeError,
   ChannelError,
   type ChannelErrorCode,
   ClosedError,
   InvalidArgumentError,
   InvalidBufferError,
   PendingLimitError,
+  ThenableValueError,
   UndefinedValueError,
 } from "./errors.js";
 export { merge } from "./merge.js";
 export { type Mult, mult, tap, untap, untapAll } from "./mult.js";
-export { onto, toChan } from "./onto.js";
-export { pipe } from "./pipe.js";
+export { type OntoOptions, onto, toChan } from "./onto.js";
+export { type PipeOptions, pipe } from "./pipe.js";
 export { type PipelineOptions, pipeline } from "./pipeline.js";
 export { type PromiseChanOptions, promiseChan } from "./promise-chan.js";
 export { type Pub, pub, sub, unsub, unsubAll } from "./pub.js";
@@ -26,6 +28,7 @@ export type {
   BufferType,
   Channel,
   ChanOptions,
+  CombinatorOptions,
   DropReason,
   OperationOptions,
   PutMode,

@@ -1,4 +1,5 @@
-import type { Channel } from "./types.js";
+import { background, checkOnError, type ErrorHandler, report } from "./internal/report.js";
+import type { Channel, CombinatorOptions } from "./types.js";
 
 /** A broadcast point over a source channel: see `mult`. */
 export interface Mult<T> {
@@ -15,11 +16,13 @@ export interface Mult<T> {
 class MultImpl<T> implements Mult<T> {
   readonly source: Channel<T>;
   private readonly taps = new Map<Channel<T>, boolean>();
+  private readonly onError: ErrorHandler | undefined;
   private done = false;
 
-  constructor(source: Channel<T>) {
+  constructor(source: Channel<T>, onError: ErrorHandler | undefined) {
     this.source = source;
-    void this.run();
+    this.onError = onError;
+    background("mult", onError, this.run());
   }
 
   tap(ch: Channel<T>, close = true): Channel<T> {
@@ -40,7 +43,6 @@ class MultImpl<T> implements Mult<T> {
   }
 
   private async run(): Promise<void> {
-    // The taps close even when a take or put throws, so their takers never hang.
     try {
       for (;;) {
         const value = await this.source.take();
@@ -51,10 +53,18 @@ class MultImpl<T> implements Mult<T> {
         const accepted = await Promise.all(targets.map((ch) => ch.put(value)));
         for (let i = 0; i < targets.length; i++) if (!accepted[i]) this.taps.delete(targets[i]!);
       }
-    } finally {
-      this.done = true;
-      for (const [ch, close] of this.taps) if (close) ch.close();
+    } catch (error) {
+      // The taps close before the error is reported, so their takers never hang.
+      this.finish();
+      report("mult", this.onError, error);
+      return;
     }
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    for (const [ch, close] of this.taps) if (close) ch.close();
   }
 }
 
@@ -63,9 +73,11 @@ class MultImpl<T> implements Mult<T> {
  * next value is taken only once all taps accepted it, so the slowest tap sets the pace (give
  * taps buffers, or dropping/sliding ones, to decouple). Values arriving while there is no tap
  * are discarded. A tap found closed is removed. If a take or put throws (e.g. a tap at its
- * `PendingLimitError`), the mult stops and closes its taps as if the source had closed; the
- * error is then an unhandled rejection: nobody awaits the loop.
+ * `PendingLimitError`), the mult stops, closes its taps as if the source had closed, and hands
+ * the error to `onError` (printed with `console.error` without one; never an unhandled
+ * rejection).
  *
+ * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `onError` is not a function
  * @example
  * ```ts
  * const m = mult(events);
@@ -73,8 +85,8 @@ class MultImpl<T> implements Mult<T> {
  * const metrics = tap(m, chan<Event>({ buffer: 1, bufferType: "sliding" }));
  * ```
  */
-export function mult<T>(source: Channel<T>): Mult<T> {
-  return new MultImpl(source);
+export function mult<T>(source: Channel<T>, options?: CombinatorOptions): Mult<T> {
+  return new MultImpl(source, checkOnError(options?.onError, "mult"));
 }
 
 /** Adds `ch` as a tap of `m` (`tap`); when the source closes, `ch` is closed if `close`. */

@@ -10,15 +10,29 @@ export interface PipelineOptions<T, R> {
   /** Close `to` when `from` is closed and every result is out. @default true */
   close?: boolean | undefined;
   /**
-   * Handles a failure of `fn` for `value`; its return (unless `undefined`) is put to `to` in
-   * the value's place. Without it, the first failure stops the pipeline: nothing more is
-   * taken, in-flight work is awaited (its results discarded), `to` is closed (per `close`)
-   * and the promise `pipeline` returned rejects with that error.
+   * Handles a failure of `fn` for `value` (core.async's `ex-handler`); its return (unless
+   * `undefined`) is put to `to` in the value's place, as it is (a promise returned here is
+   * refused with `ERR_THENABLE`, which fails the pipeline). Without it, the first failure of
+   * `fn` fails the pipeline.
+   *
+   * A failure of the pipeline itself (that first failure, `onError` throwing, a put to `to`
+   * or a take from `from` throwing) stops it: nothing more is taken, in-flight work is awaited
+   * (its results discarded), `to` is closed (per `close`) and the promise `pipeline` returned
+   * rejects with that error. Unlike the other combinators, `pipeline` has a caller to reject:
+   * its errors never reach `console.error`.
    */
   onError?: ((error: unknown, value: T) => R | undefined) | undefined;
 }
 
 type Outcome<R> = { ok: true; value: R | undefined } | { ok: false; error: unknown };
+
+/** A result not yet known, as queued in order: a promise itself cannot travel on a channel. */
+class Pending<R> {
+  readonly outcome: Promise<Outcome<R>>;
+  constructor(outcome: Promise<Outcome<R>>) {
+    this.outcome = outcome;
+  }
+}
 
 /**
  * Runs `fn` over the values of `from` with at most `n` in flight and puts the results on `to`
@@ -27,7 +41,8 @@ type Outcome<R> = { ok: true; value: R | undefined } | { ok: false; error: unkno
  * result is on `to`, so a slow consumer bounds the work started. Resolves when `from` is
  * closed and every result is out (or `to` refused a result because it was closed).
  *
- * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `n` is not a positive integer
+ * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `n` is not a positive integer or
+ * `onError` is not a function
  * @example
  * ```ts
  * await pipeline(4, thumbnails, (url) => resize(url), urls);
@@ -43,6 +58,10 @@ export function pipeline<T, R>(
   if (!Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError(`pipeline needs n >= 1 (an integer), got ${String(n)}`);
   }
+  const onError = options?.onError;
+  if (onError !== undefined && typeof onError !== "function") {
+    throw new InvalidArgumentError(`pipeline: onError must be a function, got ${typeof onError}`);
+  }
   return new Pipeline(n, to, fn, from, options).run();
 }
 
@@ -56,7 +75,7 @@ class Pipeline<T, R> {
   /** One token per free in-flight slot. */
   private readonly slots: Channel<true>;
   /** Ordered mode: results in input order (at most `n`, so offers never fail). */
-  private readonly results: Channel<Promise<Outcome<R>>>;
+  private readonly results: Channel<Pending<R>>;
   private readonly halt: Channel<never> = chan<never>();
   private stopped = false;
   private failure: { error: unknown } | undefined = undefined;
@@ -76,30 +95,39 @@ class Pipeline<T, R> {
     this.onError = options?.onError;
     this.slots = chan<true>(n);
     for (let i = 0; i < n; i++) this.slots.offer(true);
-    this.results = chan<Promise<Outcome<R>>>(n);
+    this.results = chan<Pending<R>>(n);
   }
 
   async run(): Promise<void> {
+    // Neither `deliverInOrder` nor `deliver` ever rejects: every failure goes through `fail`,
+    // and only the promise returned here rejects, once everything is settled.
     const delivering = this.ordered ? this.deliverInOrder() : undefined;
-    const unordered: Promise<void>[] = [];
-    // `halt` closes on stop and is tried first, so a stop never takes (and loses) a value.
-    for (;;) {
-      if ((await alts([this.halt, this.slots], { priority: true })).channel === this.halt) break;
-      const next = await alts([this.halt, this.from], { priority: true });
-      if (next.channel === this.halt) break;
-      const value = next.value as T | undefined;
-      if (value === undefined) break;
-      const outcome = this.apply(value);
-      if (this.ordered) this.results.offer(outcome);
-      else {
-        const p = outcome.then((o) => this.deliver(o));
-        unordered.push(p);
-        void p.then(() => unordered.splice(unordered.indexOf(p), 1));
+    const unordered = new Set<Promise<void>>();
+    try {
+      // `halt` closes on stop and is tried first, so a stop never takes (and loses) a value.
+      for (;;) {
+        if ((await alts([this.halt, this.slots], { priority: true })).channel === this.halt) {
+          break;
+        }
+        const next = await alts([this.halt, this.from], { priority: true });
+        if (next.channel === this.halt) break;
+        const value = next.value as T | undefined;
+        if (value === undefined) break;
+        const outcome = this.apply(value);
+        if (this.ordered) this.results.offer(new Pending(outcome));
+        else {
+          const p = outcome.then((o) => this.deliver(o));
+          unordered.add(p);
+          void p.then(() => unordered.delete(p));
+        }
       }
+    } catch (error) {
+      // A take from `from` threw (e.g. `PendingLimitError`).
+      this.fail(error);
     }
     this.results.close();
     await delivering;
-    await Promise.all(unordered.slice());
+    await Promise.all(unordered);
     if (this.close) this.to.close();
     if (this.failure !== undefined) throw this.failure.error;
   }
@@ -121,22 +149,33 @@ class Pipeline<T, R> {
     for (;;) {
       const next = await this.results.take();
       if (next === undefined) return;
-      await this.deliver(await next);
+      await this.deliver(await next.outcome);
     }
   }
 
   private async deliver(outcome: Outcome<R>): Promise<void> {
     if (this.stopped) return;
     if (!outcome.ok) {
-      this.failure = { error: outcome.error };
-      this.stop();
+      this.fail(outcome.error);
       return;
     }
-    if (outcome.value !== undefined && !(await this.to.put(outcome.value))) {
-      this.stop();
+    try {
+      if (outcome.value !== undefined && !(await this.to.put(outcome.value))) {
+        this.stop();
+        return;
+      }
+    } catch (error) {
+      // The put threw (`PendingLimitError`, or `ERR_THENABLE` for what `onError` returned).
+      this.fail(error);
       return;
     }
     this.slots.offer(true);
+  }
+
+  /** Stops with `error`; the first failure is the one the pipeline rejects with. */
+  private fail(error: unknown): void {
+    if (this.failure === undefined) this.failure = { error };
+    this.stop();
   }
 
   private stop(): void {

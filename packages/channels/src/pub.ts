@@ -1,6 +1,7 @@
 import { chan } from "./chan.js";
+import { background, checkOnError, type ErrorHandler, report } from "./internal/report.js";
 import { type Mult, mult } from "./mult.js";
-import type { Channel, ChanOptions } from "./types.js";
+import type { Channel, ChanOptions, CombinatorOptions } from "./types.js";
 
 /** A topic router over a source channel: see `pub`. */
 export interface Pub<T, K> {
@@ -24,29 +25,54 @@ class PubImpl<T, K> implements Pub<T, K> {
   private readonly topicFn: (value: T) => K;
   private readonly bufFn: ((topic: K) => number | ChanOptions<T>) | undefined;
   private readonly topics = new Map<K, Topic<T>>();
+  private readonly onError: ErrorHandler | undefined;
+  private done = false;
 
   constructor(
     source: Channel<T>,
     topicFn: (value: T) => K,
     bufFn: ((topic: K) => number | ChanOptions<T>) | undefined,
+    onError: ErrorHandler | undefined,
   ) {
     this.source = source;
     this.topicFn = topicFn;
     this.bufFn = bufFn;
-    void this.run();
+    this.onError = onError;
+    background("pub", onError, this.run());
   }
 
   sub(topic: K, ch: Channel<T>, close = true): Channel<T> {
     let t = this.topics.get(topic);
     if (t === undefined) {
       const tch = chan<T>(this.bufFn === undefined ? 0 : this.bufFn(topic));
-      if (this.source.closed && this.source.size === 0 && this.source.pendingPuts === 0) {
+      if (
+        this.done ||
+        (this.source.closed && this.source.size === 0 && this.source.pendingPuts === 0)
+      ) {
         tch.close();
       }
-      t = { ch: tch, mult: mult(tch) };
-      this.topics.set(topic, t);
+      const created: Topic<T> = {
+        ch: tch,
+        mult: mult(tch, { onError: (error) => this.topicFailed(topic, created, error) }),
+      };
+      this.topics.set(topic, created);
+      t = created;
     }
     return t.mult.tap(ch, close);
+  }
+
+  /**
+   * A topic's mult failed (a put to a subscriber threw) and closed that topic's subscribers.
+   * The topic is dropped (later values of it are discarded until someone subscribes again),
+   * and its channel closed and drained so a put of this pub parked on it returns.
+   */
+  private topicFailed(topic: K, t: Topic<T>, error: unknown): void {
+    if (this.topics.get(topic) === t) this.topics.delete(topic);
+    t.ch.close();
+    while (t.ch.poll() !== undefined) {
+      // Discarded: nobody delivers this topic's values any more.
+    }
+    report("pub", this.onError, error);
   }
 
   unsub(topic: K, ch: Channel<T>): void {
@@ -59,19 +85,28 @@ class PubImpl<T, K> implements Pub<T, K> {
   }
 
   private async run(): Promise<void> {
-    // The topics close even when `topicFn` throws, so their subscribers never hang.
     try {
       for (;;) {
         const value = await this.source.take();
         if (value === undefined) break;
         const topic = this.topicFn(value);
-        // A topic's channel is only closed below, so this put is never refused.
+        // A refused put (a topic closed by its failed mult) discards the value.
         const t = this.topics.get(topic);
         if (t !== undefined) await t.ch.put(value);
       }
-    } finally {
-      for (const t of this.topics.values()) t.ch.close();
+    } catch (error) {
+      // The topics close before the error is reported, so their subscribers never hang.
+      this.finish();
+      report("pub", this.onError, error);
+      return;
     }
+    this.finish();
+  }
+
+  /** Closes every topic; each topic's mult then closes its subscribers once it drained. */
+  private finish(): void {
+    this.done = true;
+    for (const t of this.topics.values()) t.ch.close();
   }
 }
 
@@ -80,9 +115,15 @@ class PubImpl<T, K> implements Pub<T, K> {
  * goes to every channel subscribed to it (through a `mult` per topic, so a topic's slowest
  * subscriber sets its pace). Values of a topic nobody subscribes to are discarded.
  * `bufFn(topic)` sizes each topic's internal channel (unbuffered by default). When the source
- * closes, every subscriber subscribed with `close` (the default) is closed; the same happens
- * when `topicFn` throws (its error is then an unhandled rejection: nobody awaits the loop).
+ * closes, every subscriber subscribed with `close` (the default) is closed.
  *
+ * Failures go to `onError` (printed with `console.error` without one; never an unhandled
+ * rejection): when `topicFn` or a take from `source` throws, the pub stops and closes every
+ * subscriber (as if the source had closed, after the values already routed to them); when a
+ * put to a subscriber throws (e.g. `PendingLimitError`), that topic's subscribers are closed
+ * and the topic dropped, and the other topics carry on.
+ *
+ * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `onError` is not a function
  * @example
  * ```ts
  * const p = pub(orders, (o) => o.region);
@@ -92,9 +133,10 @@ class PubImpl<T, K> implements Pub<T, K> {
 export function pub<T, K>(
   source: Channel<T>,
   topicFn: (value: T) => K,
-  bufFn?: (topic: K) => number | ChanOptions<T>,
+  bufFn?: ((topic: K) => number | ChanOptions<T>) | undefined,
+  options?: CombinatorOptions,
 ): Pub<T, K> {
-  return new PubImpl(source, topicFn, bufFn);
+  return new PubImpl(source, topicFn, bufFn, checkOnError(options?.onError, "pub"));
 }
 
 /** Subscribes `ch` to `topic` of `p` (`sub`). */

@@ -9,8 +9,9 @@ const FALSE: Promise<boolean> = Promise.resolve(false);
  * `"block"` awaits `put` (backpressure), `"drop"` uses `offer` (refused when full).
  * Resolves to whether the value was accepted (for `"async"`: queued or accepted).
  *
- * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), PendingLimitError (`ERR_PENDING_LIMIT`)
- * synchronously, as the underlying operation does; InvalidArgumentError
+ * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), ThenableValueError (`ERR_THENABLE`),
+ * PendingLimitError (`ERR_PENDING_LIMIT`) synchronously, as the underlying operation does
+ * (every mode refuses a thenable, `"block"` included); InvalidArgumentError
  * (`ERR_INVALID_ARGUMENT`) for an unknown mode
  * @example
  * ```ts

@@ -1,13 +1,18 @@
 import { chan } from "./chan.js";
-import type { Channel, ChanOptions } from "./types.js";
+import { background, checkOnError, type ErrorHandler, report } from "./internal/report.js";
+import type { Channel, ChanOptions, CombinatorOptions } from "./types.js";
 
 /**
  * Splits a channel in two by a predicate (`split`): values for which `predicate` is true go
- * to the first channel, the others to the second. Both close when `source` closes, or when
- * `predicate` or a put throws (the error is then an unhandled rejection: nobody awaits the
- * loop). As in core.async, a put refused by a closed output stops the split: the source is
- * no longer taken from, and the other output is closed too. Each output is configured by its own buffer argument (unbuffered by default).
+ * to the first channel, the others to the second. Both close when `source` closes. If
+ * `predicate`, a take or a put throws, the split stops, closes both and hands the error to
+ * `onError` (printed with `console.error` without one; never an unhandled rejection). As in
+ * core.async, a put refused by a closed output stops the split: the source is no longer taken
+ * from, and the other output is closed too. Each output is configured by its own buffer
+ * argument (unbuffered by default).
  *
+ * @throws InvalidBufferError (`ERR_INVALID_BUFFER`) for a bad buffer, InvalidArgumentError
+ * (`ERR_INVALID_ARGUMENT`) if `onError` is not a function
  * @example
  * ```ts
  * const [evens, odds] = split((n) => n % 2 === 0, numbers);
@@ -18,10 +23,12 @@ export function split<T>(
   source: Channel<T>,
   trueBuffer?: number | ChanOptions<T>,
   falseBuffer?: number | ChanOptions<T>,
+  options?: CombinatorOptions,
 ): [Channel<T>, Channel<T>] {
+  const onError = checkOnError(options?.onError, "split");
   const yes = chan<T>(trueBuffer);
   const no = chan<T>(falseBuffer);
-  void run(predicate, source, yes, no);
+  background("split", onError, run(predicate, source, yes, no, onError));
   return [yes, no];
 }
 
@@ -30,16 +37,21 @@ async function run<T>(
   source: Channel<T>,
   yes: Channel<T>,
   no: Channel<T>,
+  onError: ErrorHandler | undefined,
 ): Promise<void> {
-  // Both outputs close even when `predicate` throws, so their takers never hang.
   try {
     for (;;) {
       const value = await source.take();
       if (value === undefined) break;
-      if (!(await (predicate(value) ? yes : no).put(value))) return;
+      if (!(await (predicate(value) ? yes : no).put(value))) break;
     }
-  } finally {
+  } catch (error) {
+    // Both outputs close before the error is reported, so their takers never hang.
     yes.close();
     no.close();
+    report("split", onError, error);
+    return;
   }
+  yes.close();
+  no.close();
 }

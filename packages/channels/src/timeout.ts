@@ -1,23 +1,24 @@
 import { Chan, KIND } from "./channel.js";
-import { InvalidArgumentError } from "./errors.js";
+import { checkMs } from "./internal/check-ms.js";
 import { hostSetTimeout } from "./internal/host.js";
 import type { Channel } from "./types.js";
 
 /**
  * A channel that closes after `ms` milliseconds (`timeout`): taking from it resolves
  * `undefined` then. Mostly used as an `alts` operation. Each call makes its own channel and
- * timer; the timer keeps a Node process alive until it fires.
+ * timer; the timer keeps a Node process alive until it fires. `ms` is checked rather than
+ * handed to a timer that would clamp it: `timeout(2 ** 31)` (about 24.9 days) would otherwise
+ * close after about 1 ms.
  *
- * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) for a negative or non-finite `ms`
+ * @throws ArgumentRangeError (a `RangeError`, code `ERR_INVALID_ARGUMENT`) unless `ms` is a
+ * finite number from 1 to 2^31-1 (`0`, negatives, `NaN`, `Infinity` and non-numbers included)
  * @example
  * ```ts
  * const result = await alts([replies, timeout(500)]);
  * ```
  */
 export function timeout(ms: number): Channel<never> {
-  if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
-    throw new InvalidArgumentError(`timeout needs a finite number of ms >= 0, got ${String(ms)}`);
-  }
+  checkMs(ms, "timeout(ms)");
   const ch = new Chan<never>(0, KIND.fixed, undefined);
   hostSetTimeout(() => ch.close(), ms);
   return ch;

@@ -42,7 +42,8 @@ export interface ChanOptions<T> {
 
 /**
  * A core.async channel. `undefined` is the closed sentinel: it cannot be put, and `take`
- * resolves to it once the channel is closed and drained.
+ * resolves to it once the channel is closed and drained. A promise or other thenable cannot
+ * be put either (`await take()` would adopt it): wrap it, `{ promise }`.
  */
 export interface Channel<T> {
   /**
@@ -50,6 +51,8 @@ export interface Channel<T> {
    * if the channel was already closed. A put parked before `close` stays pending and resolves
    * `true` when taken.
    * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`) for `undefined`
+   * @throws ThenableValueError (`ERR_THENABLE`) for a promise or other thenable (wrap it:
+   * `{ promise }`), before anything changes
    * @throws PendingLimitError (`ERR_PENDING_LIMIT`) if it would be the 1025th pending put
    */
   put(value: T, options?: OperationOptions): Promise<boolean>;
@@ -57,14 +60,15 @@ export interface Channel<T> {
    * Puts without waiting (`put!`): accepted at once or queued as a pending put. Returns `false`
    * only if the channel is closed. `callback` is always called asynchronously (in a microtask)
    * with whether the value was accepted.
-   * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), PendingLimitError (`ERR_PENDING_LIMIT`)
+   * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), ThenableValueError (`ERR_THENABLE`),
+   * PendingLimitError (`ERR_PENDING_LIMIT`); the callback is then never called
    */
   putAsync(value: T, callback?: (accepted: boolean) => void): boolean;
   /**
    * Puts only if that is possible right now (a waiting taker or room in the buffer; a dropping
    * or sliding buffer always accepts); `false` once closed. Never queues, never allocates
    * (`offer!`).
-   * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`)
+   * @throws UndefinedValueError (`ERR_UNDEFINED_VALUE`), ThenableValueError (`ERR_THENABLE`)
    */
   offer(value: T): boolean;
   /**
@@ -95,4 +99,22 @@ export interface Channel<T> {
   readonly drops: number;
   /** Iterates taken values until the channel is closed and drained. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>;
+}
+
+/**
+ * Options shared by the combinators that run a background loop (`pipe`, `mult`, `pub`,
+ * `merge`, `split`, `toChan`, `onto`).
+ */
+export interface CombinatorOptions {
+  /**
+   * Receives the error that stopped the combinator's background loop: a put or take that threw
+   * (`PendingLimitError`, `ERR_PENDING_LIMIT`, on an output already holding 1024 pending puts;
+   * `ThenableValueError`, `ERR_THENABLE`, for a promise in `toChan`'s source), or a callback
+   * that threw (`split`'s predicate, `pub`'s `topicFn`, a failing iterable). It is called once
+   * the outputs are closed (per their `close` flags) and before their takers resume, so a
+   * taker that sees `undefined` can tell a failure from a normal end. Without `onError` the
+   * error is printed with `console.error`; it never becomes an unhandled rejection. An error
+   * `onError` throws is printed too.
+   */
+  onError?: ((error: unknown) => void) | undefined;
 }

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { alts, chan, PendingLimitError, promiseChan, timeout } from "../src/index.js";
+import {
+  ArgumentRangeError,
+  alts,
+  chan,
+  PendingLimitError,
+  promiseChan,
+  timeout,
+} from "../src/index.js";
 import { flush, track } from "./helpers.js";
 
 describe("alts", () => {
@@ -246,12 +253,47 @@ describe("timeout", () => {
     expect(a.pendingTakes).toBe(0);
   });
 
-  it("refuses negative and non-finite times", () => {
-    expect(() => timeout(-1)).toThrowError(
-      expect.objectContaining({ code: "ERR_INVALID_ARGUMENT" }),
-    );
-    expect(() => timeout(Number.NaN)).toThrow();
-    expect(() => timeout(Number.POSITIVE_INFINITY)).toThrow();
+  it.each([
+    ["0", 0],
+    ["-5", -5],
+    ["0.5", 0.5],
+    ["NaN", Number.NaN],
+    ["Infinity", Number.POSITIVE_INFINITY],
+    ["-Infinity", Number.NEGATIVE_INFINITY],
+    ["2^31 (one past the timer range)", 2 ** 31],
+    ["30 days", 30 * 24 * 60 * 60 * 1000],
+    ["null", null],
+    ["the string 'abc'", "abc"],
+    ["the string '5'", "5"],
+    ["undefined", undefined],
+    ["an object", { valueOf: (): number => 5 }],
+  ])("refuses %s with a RangeError coded ERR_INVALID_ARGUMENT, starting no timer", (_, ms) => {
+    vi.useFakeTimers();
+    let thrown: unknown;
+    try {
+      timeout(ms as number);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect(thrown).toBeInstanceOf(ArgumentRangeError);
+    expect((thrown as ArgumentRangeError).code).toBe("ERR_INVALID_ARGUMENT");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    ["1 ms", 1],
+    ["1.5 ms", 1.5],
+    ["2^31-1 ms (about 24.8 days)", 2 ** 31 - 1],
+  ])("accepts %s and closes then (timers truncate fractions), not before", async (_, ms) => {
+    vi.useFakeTimers();
+    const t = timeout(ms);
+    const r = track(t.take());
+    await vi.advanceTimersByTimeAsync(Math.floor(ms) - 1);
+    expect(r.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(r.settled).toBe(true);
+    expect(t.closed).toBe(true);
   });
 });
 

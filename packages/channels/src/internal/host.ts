@@ -10,3 +10,14 @@ declare function queueMicrotask(callback: () => void): void;
 export const hostSetTimeout: (callback: () => void, ms: number) => TimerHandle = (cb, ms) =>
   setTimeout(cb, ms);
 export const hostQueueMicrotask: (callback: () => void) => void = (cb) => queueMicrotask(cb);
+
+declare const console: { error(...data: unknown[]): void } | undefined;
+
+/** Prints an error where the platform prints errors (`console.error`); never throws. */
+export const hostPrintError = (message: string, ...errors: unknown[]): void => {
+  try {
+    if (typeof console !== "undefined") console?.error(message, ...errors);
+  } catch {
+    // Nowhere left to report to.
+  }
+};
