@@ -2,7 +2,7 @@
 // values, out-of-range timers, async callbacks that reject, names that are Object.prototype
 // members, proxies that throw, options of the wrong type. Each is a value or a coded error for
 // that call alone; no worker loop dies, nothing is lost, nothing is left parked.
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import {
   type Components,
   type StartOptions,
@@ -25,21 +25,10 @@ function start(
 const hostile = (name: string): string =>
   `${new URL("../fixtures/thread-hostile.ts", import.meta.url).href}#${name}`;
 
-/** Unhandled rejections seen while a test ran (each test must leave none). */
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-beforeEach(() => {
-  unhandled.length = 0;
-  process.on("unhandledRejection", onUnhandled);
-});
-afterEach(async () => {
-  await flush();
-  await flush();
-  process.off("unhandledRejection", onUnhandled);
+// The shared setup (test/setup/no-unhandled-rejections.ts) fails a test that leaves an
+// unhandled rejection behind.
+afterEach(() => {
   vi.useRealTimers();
-  expect(unhandled).toEqual([]);
 });
 
 async function code(promise: Promise<unknown>): Promise<unknown> {
