@@ -28,6 +28,11 @@ const expected: Record<number, string> = {
   ].join("\n"),
 };
 
+// What a block writes on stderr: the default console emitter reports the failing message.
+const expectedStderr: Record<number, RegExp> = {
+  5: /^\[workers\] worker "imageStore" failed \(from images\/in\): Error: no name\n\s+at /,
+};
+
 afterAll(() => {
   for (const file of written) rmSync(file, { force: true });
 });
@@ -57,7 +62,9 @@ describe("README.md", () => {
         ],
         { cwd: packageDir, timeout: 25_000 },
       );
-      expect(stderr).toBe("");
+      const stderrPattern = expectedStderr[index];
+      if (stderrPattern === undefined) expect(stderr).toBe("");
+      else expect(stderr).toMatch(stderrPattern);
       expect(stdout).toBe(expected[index]);
     });
   });

@@ -11,40 +11,47 @@ export function snapshot(
   startedAt: number,
   dispatcher: ThreadDispatcher | undefined,
 ): StatsSnapshot {
-  // Keyed by the user's names: no prototype, so `toString` or `constructor` is only ever a name.
-  const workers: Record<string, WorkerStats> = Object.create(null);
-  const errors: Record<string, number> = Object.create(null);
+  // Keyed by the user's names: built from entries (own properties only, `__proto__` included),
+  // never read through the prototype.
+  const workerEntries: [string, WorkerStats][] = [];
+  const errorEntries: [string, number][] = [];
   for (const r of runners) {
-    errors[r.name] = r.errors;
-    workers[r.name] = {
-      kind: r.info.kind,
-      dispatch: r.info.dispatch,
-      processed: r.processed,
-      errors: r.errors,
-      inFlight: r.inFlight,
-      skippedTicks: r.skippedTicks,
-      latencyMs: r.latency.summary(),
-    };
+    errorEntries.push([r.name, r.errors]);
+    workerEntries.push([
+      r.name,
+      {
+        kind: r.info.kind,
+        dispatch: r.info.dispatch,
+        processed: r.processed,
+        errors: r.errors,
+        inFlight: r.inFlight,
+        skippedTicks: r.skippedTicks,
+        latencyMs: r.latency.summary(),
+      },
+    ]);
   }
-  const channels: Record<string, ChannelStats> = Object.create(null);
+  const channelEntries: [string, ChannelStats][] = [];
   for (const [name, ch] of Object.entries(channelMap)) {
-    channels[name] = {
-      size: ch.size,
-      capacity: ch.capacity,
-      bufferType: ch.bufferType,
-      pendingPuts: ch.pendingPuts,
-      pendingTakes: ch.pendingTakes,
-      drops: ch.drops,
-      closed: ch.closed,
-    };
+    channelEntries.push([
+      name,
+      {
+        size: ch.size,
+        capacity: ch.capacity,
+        bufferType: ch.bufferType,
+        pendingPuts: ch.pendingPuts,
+        pendingTakes: ch.pendingTakes,
+        drops: ch.drops,
+        closed: ch.closed,
+      },
+    ]);
   }
   const base = {
     at: Date.now(),
     uptimeMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
-    drops: Object.assign(Object.create(null) as Record<string, number>, dropCounts),
-    errors,
-    workers,
-    channels,
+    drops: Object.fromEntries(Object.entries(dropCounts)),
+    errors: Object.fromEntries(errorEntries),
+    workers: Object.fromEntries(workerEntries),
+    channels: Object.fromEntries(channelEntries),
   };
   return dispatcher === undefined ? base : { ...base, threads: dispatcher.stats() };
 }
