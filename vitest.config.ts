@@ -4,7 +4,7 @@ const jsonOut = process.env.WORKERS_VITEST_JSON;
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "examples/*"],
+    projects: ["packages/*", "examples/*", "scripts"],
     reporters: jsonOut ? ["default", ["json", { outputFile: jsonOut }]] : ["default"],
     coverage: {
       provider: "v8",

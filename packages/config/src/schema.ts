@@ -35,6 +35,18 @@ const channelObject = z
       .describe(
         "How `command` writes into this channel when it is an exposed worker's input: async (putAsync), block (awaited put, backpressure to the caller), drop (offer; a refusal is a drop event).",
       ),
+    transport: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Name of the transport this channel lives in (a key of startWorkers\' `transports` option, e.g. "nats"); in memory when absent. The runtime checks the name against the transports it is given.',
+      ),
+    subject: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where the transport keeps the channel (a NATS subject such as "images.in").'),
   })
   .describe("A named channel.");
 
@@ -108,6 +120,8 @@ export interface ParsedChannel {
   buffer: number;
   bufferType: BufferType;
   putMode: PutMode;
+  transport?: string | undefined;
+  subject?: string | undefined;
 }
 
 /** A parsed worker: common defaults filled in, kind-specific ones and the function not yet. */

@@ -30,6 +30,13 @@ export interface ChannelInput {
   readonly bufferType?: BufferType;
   /** How `command` writes into this channel when it is an exposed worker's `in`. @default "async" */
   readonly putMode?: PutMode;
+  /**
+   * The transport the channel lives in: a key of the runtime's `transports` option (e.g.
+   * `"nats"`). In memory when absent. The runtime checks the name, not the definition.
+   */
+  readonly transport?: string;
+  /** Where the transport keeps the channel, e.g. a NATS subject `"images.in"`. */
+  readonly subject?: string;
 }
 
 /** Several messages per thread-pool task (thread workers only). */
@@ -91,6 +98,10 @@ export interface NormalizedChannel {
   buffer: number;
   bufferType: BufferType;
   putMode: PutMode;
+  /** The transport's name, when the channel does not live in memory. */
+  transport?: string;
+  /** Where the transport keeps the channel. */
+  subject?: string;
 }
 
 /** A worker with its defaults filled in and its function resolved. */

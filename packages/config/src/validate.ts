@@ -10,6 +10,7 @@ import { errorRules, type RuleContext, warningRules } from "./rules.js";
 import { channelSchema, type ParsedChannel, type ParsedWorker, workerSchema } from "./schema.js";
 import type {
   ConfigIssue,
+  NormalizedChannel,
   NormalizedDefinition,
   ValidateOptions,
   ValidationResult,
@@ -114,7 +115,8 @@ async function validate(
   }
   const channels = parseSection<ParsedChannel>(
     "channels",
-    root.channels ?? {},
+    // Absent is `{}`; `null` (an empty `channels:` in YAML) is a wrong type, as for `workers`.
+    root.channels === undefined ? {} : root.channels,
     channelSchema,
     CHANNEL_KEYS,
     issues,
@@ -149,7 +151,14 @@ async function validate(
 
   const definition: NormalizedDefinition = { channels: {}, workers: {} };
   for (const [name, c] of channels.parsed) {
-    definition.channels[name] = { buffer: c.buffer, bufferType: c.bufferType, putMode: c.putMode };
+    const channel: NormalizedChannel = {
+      buffer: c.buffer,
+      bufferType: c.bufferType,
+      putMode: c.putMode,
+    };
+    if (c.transport !== undefined) channel.transport = c.transport;
+    if (c.subject !== undefined) channel.subject = c.subject;
+    definition.channels[name] = channel;
   }
   for (const [name, w] of workers.parsed) {
     definition.workers[name] = normalizeWorker(name, w, resolved.get(name));

@@ -1,5 +1,6 @@
 // Example 3 of the seed: a consumer of the fail channel. Each failure arrives as the seed's
 // event: { type: "workers.error", workerId, workerKind, channel, message, msg, error, failChan, at }.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { type ErrorEvent, startWorkers, type WorkerContext } from "@workers/runtime";
 
@@ -38,3 +39,6 @@ export async function main(): Promise<Omit<ErrorEvent, "error">[]> {
   await consumer;
   return seen;
 }
+
+// Run as a script (`npx tsx error-consumer.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

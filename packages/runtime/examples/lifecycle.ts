@@ -1,4 +1,5 @@
 // The seed's Integrant key as a lifecycle component, owned here with `await using`.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { workersComponent } from "@workers/runtime";
 
@@ -19,3 +20,6 @@ export async function main(): Promise<string> {
   const system = await component.start({ obs: () => {} });
   return system.request("commands", { cmd: "ping" });
 }
+
+// Run as a script (`npx tsx lifecycle.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

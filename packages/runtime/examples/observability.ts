@@ -1,5 +1,6 @@
 // Events and stats: a logger as the emitter (drops and guards on warn, errors on error,
 // start/stop on info), and a stats snapshot.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { type StatsSnapshot, startWorkers, type WorkersEvent } from "@workers/runtime";
 
@@ -34,3 +35,6 @@ export async function main(): Promise<{ warnings: WorkersEvent[]; stats: StatsSn
   await system.stop();
   return { warnings, stats: system.stats() };
 }
+
+// Run as a script (`npx tsx observability.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

@@ -1,5 +1,6 @@
 // Example 2 of the seed: a consumer of a worker's output channel. The output channel has a
 // single consumer; results are offered (a full channel is an `output-drop` event).
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { startWorkers, type WorkerContext } from "@workers/runtime";
 
@@ -34,3 +35,6 @@ export async function main(): Promise<unknown[]> {
   await consumer;
   return events;
 }
+
+// Run as a script (`npx tsx output-consumer.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

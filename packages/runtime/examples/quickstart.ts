@@ -1,5 +1,6 @@
 // The seed's Quickstart: one exposed command worker with a fail channel, started with the dev
 // guard, sent one command, stopped.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { startWorkers, type WorkerContext } from "@workers/runtime";
 
@@ -27,3 +28,6 @@ export async function main(): Promise<boolean> {
   await system.stop();
   return accepted;
 }
+
+// Run as a script (`npx tsx quickstart.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

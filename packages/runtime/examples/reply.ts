@@ -1,5 +1,6 @@
 // Example 1 of the seed: an exposed command with replies. `request` resolves with the worker's
 // return value and always settles (worker error, DroppedError, TimeoutError, StoppedError).
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { startWorkers, type WorkerContext } from "@workers/runtime";
 
@@ -31,3 +32,6 @@ export async function main(): Promise<{ url: string; bytes: number }> {
     await system.stop();
   }
 }
+
+// Run as a script (`npx tsx reply.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

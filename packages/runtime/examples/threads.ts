@@ -1,4 +1,5 @@
 // Thread workers: CPU-bound functions run in a piscina pool, loaded from a module reference.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { startWorkers, type ThreadOptions, transfer } from "@workers/runtime";
 
@@ -57,4 +58,12 @@ export async function main(threads: ThreadOptions = {}) {
   } finally {
     await system.stop();
   }
+}
+
+// Run as a script (`npx tsx threads.ts`), it prints what main returns. Its threads load
+// thread-worker.ts, so they get tsx's loader too (Node 20's worker threads do not inherit it;
+// built to JavaScript, `main()` alone does).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const tsx = `import { register } from "${import.meta.resolve("tsx/esm/api")}"; register();`;
+  console.log(await main({ execArgv: ["--import", `data:text/javascript,${tsx}`] }));
 }

@@ -1,5 +1,6 @@
 // A ticker: tick numbers 0, 1, 2, ... offered to `out` every intervalMs, on a grid from the
 // start time (no drift); a tick whose predecessor still runs is skipped and counted.
+import { fileURLToPath } from "node:url";
 import { defineWorkers } from "@workers/config";
 import { startWorkers } from "@workers/runtime";
 
@@ -19,3 +20,6 @@ export async function main(): Promise<number[]> {
   await system.stop();
   return ticks;
 }
+
+// Run as a script (`npx tsx ticker.ts`), it prints what main returns.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

@@ -19,14 +19,24 @@ export const WORKER_ALIASES: Readonly<Record<string, string>> = {
   "expose?": "expose",
 };
 
-const KEY_ALIASES: Readonly<Record<string, string>> = {
-  ...CHANNEL_ALIASES,
-  ...WORKER_ALIASES,
+/** Kebab-case keys of a worker's `batch` and their canonical names. */
+export const BATCH_ALIASES: Readonly<Record<string, string>> = {
   "max-wait-ms": "maxWaitMs",
 };
 
-/** Keys whose string values are channel names or enum values, written `:name` in EDN style. */
-const KEYWORD_VALUES = new Set([
+// One table for every entry: an alias of another entry's key (say `max-wait-ms` on a worker)
+// becomes that key and is then reported as unknown there, at the spelling as written.
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  ...CHANNEL_ALIASES,
+  ...WORKER_ALIASES,
+  ...BATCH_ALIASES,
+};
+
+/**
+ * Canonical keys whose string values are channel names, enum values or a transport name,
+ * written `:name` in EDN style. The JSON Schema accepts the `:value` spellings of their enums.
+ */
+export const KEYWORD_KEYS: ReadonlySet<string> = new Set([
   "in",
   "out",
   "outputChan",
@@ -35,6 +45,7 @@ const KEYWORD_VALUES = new Set([
   "dispatch",
   "bufferType",
   "putMode",
+  "transport",
 ]);
 
 /** Canonical spelling of an EDN-style keyword: `":images/in"` -> `"images/in"`. */
@@ -110,7 +121,7 @@ export function canonicalize(input: unknown): Canonical {
       }
       written.set(canonicalKey, key);
       let value = raw;
-      if (typeof value === "string" && KEYWORD_VALUES.has(canonicalKey)) value = unkeyword(value);
+      if (typeof value === "string" && KEYWORD_KEYS.has(canonicalKey)) value = unkeyword(value);
       if (canonicalKey === "batch" && isPlainObject(value)) {
         value = rewriteEntry(value, `${scope}\0batch`, [...writtenPath, key]);
       }

@@ -2,7 +2,13 @@ import type * as z from "zod";
 import type { ConfigIssue } from "../types.js";
 import { didYouMean } from "./suggest.js";
 
-export const CHANNEL_KEYS: readonly string[] = ["buffer", "bufferType", "putMode"];
+export const CHANNEL_KEYS: readonly string[] = [
+  "buffer",
+  "bufferType",
+  "putMode",
+  "transport",
+  "subject",
+];
 export const WORKER_KEYS: readonly string[] = [
   "kind",
   "in",
