@@ -12,7 +12,8 @@ export interface PromiseChanOptions<T> {
  * and future take, without being consumed; later puts are accepted and discarded (counted in
  * `drops`, reason `buffer-dropped`). Closing it without a value makes takes resolve
  * `undefined`; closing it after a value keeps the value. Reports `bufferType: "dropping"`,
- * `capacity: 1`.
+ * `capacity: 1`. Its puts refuse `undefined` and thenables like any channel's: to deliver
+ * a promise's outcome, put what it resolves to.
  *
  * @example
  * ```ts

@@ -102,8 +102,9 @@ export interface Channel<T> {
 }
 
 /**
- * Options shared by the combinators that run a background loop (`pipe`, `mult`, `pub`,
- * `merge`, `split`, `toChan`, `onto`).
+ * Options of the combinators that run a loop no caller awaits (`pipe`, `mult`, `pub`,
+ * `merge`, `split`, `toChan`). `onto` has its own, `OntoOptions`; `pipeline` rejects its
+ * promise.
  */
 export interface CombinatorOptions {
   /**
@@ -111,10 +112,11 @@ export interface CombinatorOptions {
    * (`PendingLimitError`, `ERR_PENDING_LIMIT`, on an output already holding 1024 pending puts;
    * `ThenableValueError`, `ERR_THENABLE`, for a promise in `toChan`'s source), or a callback
    * that threw (`split`'s predicate, `pub`'s `topicFn`, a failing iterable). It is called once
-   * the outputs are closed (per their `close` flags) and before their takers resume, so a
-   * taker that sees `undefined` can tell a failure from a normal end. Without `onError` the
-   * error is printed with `console.error`; it never becomes an unhandled rejection. An error
-   * `onError` throws is printed too.
+   * the outputs are closed (per their `close` flags), before their takers resume, so a taker
+   * that sees `undefined` can tell a failure from a normal end (`pub`: once its topics are
+   * closed; each subscriber closes after receiving what was already routed to it). Without
+   * `onError` the error is printed with `console.error`; it never becomes an unhandled
+   * rejection. An error `onError` throws is printed too.
    */
   onError?: ((error: unknown) => void) | undefined;
 }

@@ -98,6 +98,15 @@ describe("pipe", () => {
     expect(calls).toEqual([{ error: pendingLimit, closed: [true] }]);
   });
 
+  it("onError runs before a taker waiting on `to` resumes, so the taker can tell why it ended", async () => {
+    const order: string[] = [];
+    const to = chan<number>();
+    void to.take().then((v) => order.push(`taker got ${v}`));
+    pipe(saturatedTakes(), to, { onError: () => order.push("onError") });
+    await flush();
+    expect(order).toEqual(["onError", "taker got undefined"]);
+  });
+
   it("an onError that throws is printed, not left unhandled", async () => {
     const handlerError = new Error("onError failed");
     const to = saturatedPuts();

@@ -1,16 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BufferType, type Channel, chan } from "../src/index.js";
-import { flush } from "./helpers.js";
+import { alts, type BufferType, type Channel, chan, type PutMode, putWith } from "../src/index.js";
+import { flush, thenables } from "./helpers.js";
 
 // A model of a channel as plain arrays, checked step by step against the real channel:
 // results, the order in which operations (and the parked operations they release) complete,
-// and the read-only state after every step.
+// and the read-only state after every step. Some puts carry a thenable instead of a number:
+// the channel must refuse it (ERR_THENABLE) and, like the model, change nothing: no event,
+// no state change, nothing different left to drain.
+
+/** Which of `thenables()` a put carries instead of a number; null for a number. */
+type Thenable = number | null;
 
 type Op =
-  | { op: "put"; abortable: boolean }
-  | { op: "putAsync" }
-  | { op: "offer" }
+  | { op: "put"; abortable: boolean; thenable: Thenable }
+  | { op: "putAsync"; thenable: Thenable }
+  | { op: "offer"; thenable: Thenable }
+  | { op: "putThenable"; via: PutMode | "alts"; thenable: number }
   | { op: "take"; abortable: boolean }
   | { op: "next" }
   | { op: "poll" }
@@ -116,10 +122,34 @@ class Model {
   }
 }
 
+// About one put in six carries a thenable.
+const thenableArb: fc.Arbitrary<Thenable> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.nat() },
+);
+
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("put" as const), abortable: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("putAsync" as const) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("offer" as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant("put" as const),
+      abortable: fc.boolean(),
+      thenable: thenableArb,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant("putAsync" as const), thenable: thenableArb }),
+  },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("offer" as const), thenable: thenableArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("putThenable" as const),
+      via: fc.constantFrom("async" as const, "block" as const, "drop" as const, "alts" as const),
+      thenable: fc.nat(),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({ op: fc.constant("take" as const), abortable: fc.boolean() }),
@@ -139,6 +169,17 @@ const configs: { cap: number; type: BufferType }[] = [
   { cap: 1, type: "sliding" },
   { cap: 3, type: "sliding" },
 ];
+
+/** A fresh thenable of the kind `pick` selects. */
+function thenable(pick: number): number {
+  const all = thenables();
+  return all[pick % all.length]![1] as number;
+}
+
+/** A put of a thenable: refused with ERR_THENABLE, synchronously. */
+function expectRefused(attempt: () => unknown): void {
+  expect(attempt).toThrowError(expect.objectContaining({ code: "ERR_THENABLE" }));
+}
 
 async function runScenario(cap: number, type: BufferType, ops: Op[]): Promise<void> {
   const ch: Channel<number> =
@@ -160,6 +201,12 @@ async function runScenario(cap: number, type: BufferType, ops: Op[]): Promise<vo
     const id = nextId++;
     switch (step.op) {
       case "put": {
+        if (step.thenable !== null) {
+          const value = thenable(step.thenable);
+          const signal = step.abortable ? new AbortController().signal : undefined;
+          expectRefused(() => record(id, ch.put(value, { signal })));
+          break;
+        }
         const value = nextValue++;
         let signal: AbortSignal | undefined;
         if (step.abortable) {
@@ -172,6 +219,11 @@ async function runScenario(cap: number, type: BufferType, ops: Op[]): Promise<vo
         break;
       }
       case "putAsync": {
+        if (step.thenable !== null) {
+          const value = thenable(step.thenable);
+          expectRefused(() => ch.putAsync(value, (accepted) => log.push([id, accepted])));
+          break;
+        }
         const value = nextValue++;
         const ok = ch.putAsync(value, (accepted) => log.push([id, accepted]));
         expect(ok).toBe(!model.closed);
@@ -179,6 +231,11 @@ async function runScenario(cap: number, type: BufferType, ops: Op[]): Promise<vo
         break;
       }
       case "offer": {
+        if (step.thenable !== null) {
+          const value = thenable(step.thenable);
+          expectRefused(() => ch.offer(value));
+          break;
+        }
         const value = nextValue++;
         const wanted = model.offerEvents(value);
         expect(ch.offer(value)).toBe(model.offer(value));
@@ -223,6 +280,13 @@ async function runScenario(cap: number, type: BufferType, ops: Op[]): Promise<vo
         model.puts = model.puts.filter((p) => p.id !== target);
         model.takes = model.takes.filter((t) => t.id !== target);
         expected.push([target, "aborted"]);
+        break;
+      }
+      case "putThenable": {
+        const value = thenable(step.thenable);
+        const via = step.via;
+        if (via === "alts") expectRefused(() => alts([[ch, value]]));
+        else expectRefused(() => putWith(ch, value, via));
         break;
       }
     }

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type AltDefault,
+  type ArgumentRangeError,
   alts,
   type BufferSpec,
   type BufferType,
@@ -8,6 +9,7 @@ import {
   type ChannelError,
   type ChannelErrorCode,
   type ChanOptions,
+  type CombinatorOptions,
   chan,
   type DropReason,
   dropping,
@@ -15,10 +17,13 @@ import {
   type Mult,
   merge,
   mult,
+  type OntoOptions,
   onto,
   type PendingLimitError,
+  type PipeOptions,
   type Pub,
   type PutMode,
+  pipe,
   pipeline,
   promiseChan,
   pub,
@@ -26,6 +31,7 @@ import {
   reduce,
   sliding,
   split,
+  type ThenableValueError,
   timeout,
   toArray,
   toChan,
@@ -107,11 +113,40 @@ describe("public types", () => {
     >();
   });
 
+  it("combinators take onError (pipe and onto also keep core.async's close flag)", () => {
+    const ch = chan<number>();
+    const onError = (error: unknown): void => {
+      expectTypeOf(error).toEqualTypeOf<unknown>();
+    };
+    expectTypeOf<PipeOptions>().toMatchTypeOf<CombinatorOptions>();
+    expectTypeOf(pipe(ch, chan<number>(), false)).toEqualTypeOf<Channel<number>>();
+    expectTypeOf(pipe(ch, chan<number>(), { close: false, onError })).toEqualTypeOf<
+      Channel<number>
+    >();
+    expectTypeOf(onto(ch, [1], { close: false, onError } satisfies OntoOptions)).toEqualTypeOf<
+      Promise<boolean>
+    >();
+    mult(ch, { onError });
+    pub(ch, String, undefined, { onError });
+    merge([ch], 4, { onError });
+    split((n: number) => n > 0, ch, 1, 1, { onError });
+    toChan([1], undefined, { onError });
+    // @ts-expect-error onError takes a function
+    mult(ch, { onError: "log" });
+    // @ts-expect-error pipe's third argument is a boolean or options, not a number
+    pipe(ch, chan<number>(), 1);
+  });
+
   it("errors carry codes", () => {
     expectTypeOf<ChannelError["code"]>().toEqualTypeOf<ChannelErrorCode>();
     expectTypeOf<PendingLimitError["operation"]>().toEqualTypeOf<"put" | "take">();
     expectTypeOf<UndefinedValueError>().toMatchTypeOf<TypeError>();
     expectTypeOf<UndefinedValueError["code"]>().toEqualTypeOf<"ERR_UNDEFINED_VALUE">();
+    expectTypeOf<ThenableValueError>().toMatchTypeOf<TypeError>();
+    expectTypeOf<ThenableValueError["code"]>().toEqualTypeOf<"ERR_THENABLE">();
+    expectTypeOf<ArgumentRangeError>().toMatchTypeOf<RangeError>();
+    expectTypeOf<ArgumentRangeError["code"]>().toEqualTypeOf<"ERR_INVALID_ARGUMENT">();
+    expectTypeOf<"ERR_THENABLE" | "ERR_UNDEFINED_VALUE">().toMatchTypeOf<ChannelErrorCode>();
   });
 
   it("buffer constructors describe a buffer chan takes, with or without onDrop", () => {

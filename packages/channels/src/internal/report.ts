@@ -14,7 +14,8 @@ export function checkOnError(onError: unknown, name: string): ErrorHandler | und
 
 /**
  * Reports the error that stopped a combinator's background loop. Callers close the outputs
- * first, so `onError` runs once they are closed and before their takers resume. Without
+ * first, synchronously, so `onError` runs before their takers resume (they resume in
+ * microtasks). Without
  * `onError` (or when it throws) the error is printed with `console.error`. Never throws: a
  * background loop has no caller to reject.
  */
