@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from "../errors.js";
 
 /** The longest delay a timer takes as it is; a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
 const RANGE = `a number of ms in 1..${MAX_TIMER_MS}`;
 
