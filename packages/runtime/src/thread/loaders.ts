@@ -5,8 +5,9 @@
 // `execArgv` and runs its `--import` and `--require` modules and `--loader` hooks itself, each
 // thread with hooks of its own. Hooks registered at run time by `module.register()` outside
 // those flags stay with the thread that registered them. One loader opts out: tsx's
-// `--import tsx` (and `tsx/esm`) registers its ESM hooks on the main thread only on Node 20 (and
-// on 22 before 22.22.3, 24 before 24.11.1), so a thread cannot import `.ts` there. Its entry is
+// `--import tsx` (and `tsx/esm`) registers its ESM hooks on the main thread only on Node 20
+// (tsx 4.23 registers in threads from Node 22.22.3 / 24.11.1 on; older tsx versions never do),
+// so a thread cannot import `.ts` there. Its entry is
 // replaced, in the threads' flags, by a preload that calls tsx's own `register()` API, resolved
 // from the same tsx package: tsx registers exactly once in every thread on every Node line, in
 // the position of the original flag (so `--import tsx --import ./telemetry.ts` still works).
