@@ -40,6 +40,6 @@ await trace.getTracer("http").startActiveSpan("POST /images", async (span) => {
   span.end();
 });
 
-await system.stop(); // drains: every stage finishes first
-await sdk.shutdown(); // flushes the exporters
+await system.stop(); // drains every stage, then each thread flushes its spans (`shutdown`)
+await sdk.shutdown(); // flushes the main thread's exporters
 console.log(`stored ${stored.length} image(s)`);

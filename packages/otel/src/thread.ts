@@ -1,14 +1,17 @@
 // Thread side of @workers/otel. Import it from the module named by the runtime's
 // `threads.setup` option: that module runs once in every worker thread, registers the
-// thread's own OpenTelemetry SDK (each thread has its own API globals) and re-exports `around`.
+// thread's own OpenTelemetry SDK (each thread has its own API globals) and re-exports `around`
+// and `shutdown`.
 
 import {
   type Context,
   context,
   defaultTextMapGetter,
+  metrics,
   propagation,
   ROOT_CONTEXT,
   type TextMapPropagator,
+  trace,
 } from "@opentelemetry/api";
 import { OtelOptionsError } from "./errors.js";
 import { W3CTraceContextFallback } from "./internal/w3c-propagator.js";
@@ -66,14 +69,53 @@ export function createThreadAround(options: ThreadAroundOptions = {}): ThreadAro
  * function starts (its own, or an instrumented HTTP client's) become children of that span.
  * Re-export it from your `threads.setup` module after registering the thread's SDK, including a
  * context manager (`AsyncLocalStorageContextManager`, which `NodeSDK` registers), else the
- * context does not survive an `await`.
+ * context does not survive an `await`; re-export {@link shutdown} beside it.
  *
  * @example
  * ```ts
  * // otel-thread.ts, passed as startWorkers(def, components, { threads: { setup } })
  * import { NodeSDK } from "@opentelemetry/sdk-node";
  * new NodeSDK({ serviceName: "images" }).start();
- * export { around } from "@workers/otel/thread";
+ * export { around, shutdown } from "@workers/otel/thread";
  * ```
  */
 export const around: ThreadAround = createThreadAround();
+
+/** What an SDK provider has beyond the API's interface. */
+interface Flushable {
+  forceFlush?(): Promise<unknown>;
+}
+
+function flush(provider: unknown): Promise<unknown> | undefined {
+  if (provider === null || typeof provider !== "object") return undefined;
+  const { forceFlush } = provider as Flushable;
+  return typeof forceFlush === "function" ? forceFlush.call(provider) : undefined;
+}
+
+/**
+ * Flushes the thread's registered tracer and meter providers: their span processors and metric
+ * readers export what they still hold (a `BatchSpanProcessor`, which `NodeSDK` uses, holds up to
+ * 5 s of spans). Re-export it from your `threads.setup` module: the runtime calls a setup
+ * module's `shutdown` in every thread at `stop`, before the pool ends the thread, and waits for
+ * it up to `threads.shutdownTimeoutMs` (default 5000). Without it, spans and metrics still
+ * buffered in a thread are lost at `stop`. Providers without `forceFlush` (the API's no-op
+ * ones) are skipped; a failed flush rejects (the runtime reports it as a process warning).
+ * To shut the whole SDK down instead, export your own: `export const shutdown = () => sdk.shutdown()`.
+ *
+ * @example
+ * ```ts
+ * // otel-thread.ts, passed as startWorkers(def, components, { threads: { setup } })
+ * import { NodeSDK } from "@opentelemetry/sdk-node";
+ * new NodeSDK({ serviceName: "images" }).start();
+ * export { around, shutdown } from "@workers/otel/thread";
+ * ```
+ */
+export async function shutdown(): Promise<void> {
+  const tracerProvider = trace.getTracerProvider() as { getDelegate?(): unknown };
+  // The API hands out a proxy; the SDK's provider is its delegate.
+  const tracing =
+    typeof tracerProvider.getDelegate === "function"
+      ? tracerProvider.getDelegate()
+      : tracerProvider;
+  await Promise.all([flush(tracing), flush(metrics.getMeterProvider())]);
+}

@@ -20,6 +20,9 @@ describe("README examples", () => {
       return trace.getSpanContext(context.active())?.spanId;
     });
     expect(seen).toBe("b7ad6b7169203331");
+    // The SDK batches spans: the `shutdown` export flushes them (the runtime calls it at stop).
+    expect(traceExporters[0]!.getFinishedSpans()).toEqual([]);
+    await mod.shutdown();
     const [span] = traceExporters[0]!.getFinishedSpans();
     expect(span?.parentSpanContext?.spanId).toBe("b7ad6b7169203331");
     await startedSdks.pop()!.shutdown();
@@ -29,6 +32,7 @@ describe("README examples", () => {
     const { sdk } = await import("../examples/telemetry.js");
     expect(startedSdks).toEqual([sdk]);
     trace.getTracer("t").startSpan("hello").end();
+    await sdk.tracerProvider?.forceFlush();
     expect(
       traceExporters
         .at(-1)!

@@ -55,6 +55,7 @@ describe("@workers/otel package shape", () => {
   it("loads its source entries", async () => {
     const thread = await import("@workers/otel/thread");
     expect(typeof thread.around).toBe("function");
+    expect(typeof thread.shutdown).toBe("function");
     const mod = await import("@workers/otel");
     expect(typeof mod).toBe("object");
   });

@@ -162,13 +162,15 @@ export class ThreadError extends WorkersError {
 }
 
 /**
- * A thread worker's module could not be imported, or its export is not a function; fails
- * `startWorkers` with the import error as `cause`. Code `ERR_THREAD_LOAD`.
+ * A thread worker's module (or the `threads.setup` module) could not be imported in a thread,
+ * or its export is not a function; fails `startWorkers` with the import error as `cause`. For a
+ * syntax error (the module's own or one it imports), the message names the file, line and
+ * column (`/app/workers.js:4:11`). Code `ERR_THREAD_LOAD`.
  */
 export class ThreadLoadError extends ThreadError {
-  /** The module URL that failed. */
+  /** The module URL that failed: the worker's module, or the `threads.setup` module. */
   readonly url: string;
-  /** The export that was looked up. */
+  /** The export that was looked up; `""` for the `threads.setup` module. */
   readonly exportName: string;
 
   constructor(url: string, exportName: string, message: string, options?: { cause?: unknown }) {

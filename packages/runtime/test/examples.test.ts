@@ -92,6 +92,28 @@ describe("README examples", () => {
     });
   });
 
+  it("thread workers run as written under node --import tsx (no execArgv)", {
+    timeout: 60_000,
+  }, async () => {
+    const { execFile } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const runner = fileURLToPath(new URL("./fixtures/run-example.ts", import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--conditions=@workers/source", "--import", "tsx", runner, "threads.ts"],
+        { cwd: fileURLToPath(new URL("..", import.meta.url)), timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      );
+    });
+    expect(JSON.parse(stdout)).toMatchObject({
+      crc: 0x45c80a5c,
+      movedToThread: true,
+      storedBytes: 14,
+      doubledSum: 999_000,
+    });
+  });
+
   it("every ts block of the README is one of these example files, verbatim", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)];

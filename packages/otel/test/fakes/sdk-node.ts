@@ -1,6 +1,7 @@
 // Test stand-in for @opentelemetry/sdk-node's NodeSDK: the subset of its configuration the
 // examples use, registering the same globals (tracer and meter providers, AsyncLocalStorage
-// context manager, W3C trace context + baggage propagator). Spans are exported one by one.
+// context manager, W3C trace context + baggage propagator). As the real one, it batches the
+// `traceExporter`'s spans (a BatchSpanProcessor): they are exported on a flush or shutdown.
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -12,7 +13,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, type MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
-  SimpleSpanProcessor,
+  BatchSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
@@ -42,7 +43,10 @@ export class NodeSDK {
     });
     const processors = [...(this.config.spanProcessors ?? [])];
     if (this.config.traceExporter !== undefined) {
-      processors.push(new SimpleSpanProcessor(this.config.traceExporter));
+      // Never on a timer here, so a test sees exactly what a flush exported.
+      processors.push(
+        new BatchSpanProcessor(this.config.traceExporter, { scheduledDelayMillis: 2 ** 31 - 1 }),
+      );
     }
     this.tracerProvider = new BasicTracerProvider({ resource, spanProcessors: processors });
     const readers = this.config.metricReader === undefined ? [] : [this.config.metricReader];

@@ -12,7 +12,9 @@ export interface ResolvedThreadOptions {
   readonly concurrentTasksPerThread: number;
   readonly resourceLimits: ThreadOptions["resourceLimits"];
   readonly setup: string | null;
+  readonly shutdownTimeoutMs: number;
   readonly execArgv: readonly string[] | undefined;
+  readonly inheritLoaders: boolean;
 }
 
 /** Default `max`: one thread per core but one (the event loop's), and at least 2. */
@@ -37,7 +39,11 @@ function integer(name: string, value: unknown, min: number, max = Number.MAX_SAF
  * - `maxQueue`: 1024 per thread, at least 4096 (messages waiting for a thread);
  * - `concurrentTasksPerThread`: 4 (the next tasks wait in the thread, so it never idles
  *   between tasks; async functions overlap; a task posted to a thread that crashes before
- *   starting it is retried elsewhere).
+ *   starting it is retried elsewhere);
+ * - `shutdownTimeoutMs`: 5000 (the setup module's `shutdown()` at stop);
+ * - `execArgv`: none added; `inheritLoaders`: true.
+ *
+ * @throws ThreadOptionsError (`ERR_THREAD_OPTIONS`) naming the field.
  */
 export function resolveThreadOptions(
   options: ThreadOptions = {},
@@ -60,6 +66,25 @@ export function resolveThreadOptions(
     options.concurrentTasksPerThread === undefined
       ? 4
       : integer("concurrentTasksPerThread", options.concurrentTasksPerThread, 1);
+  const shutdownTimeoutMs =
+    options.shutdownTimeoutMs === undefined
+      ? 5000
+      : integer("shutdownTimeoutMs", options.shutdownTimeoutMs, 1, MAX_TIMER_MS);
+  const execArgv = options.execArgv;
+  if (
+    execArgv !== undefined &&
+    (!Array.isArray(execArgv) || !execArgv.every((arg) => typeof arg === "string"))
+  ) {
+    throw new ThreadOptionsError(
+      `threads.execArgv: expected an array of strings, got ${describe(execArgv)}`,
+    );
+  }
+  const inheritLoaders = options.inheritLoaders ?? true;
+  if (typeof inheritLoaders !== "boolean") {
+    throw new ThreadOptionsError(
+      `threads.inheritLoaders: expected a boolean, got ${describe(inheritLoaders)}`,
+    );
+  }
   return {
     min,
     max,
@@ -68,6 +93,13 @@ export function resolveThreadOptions(
     concurrentTasksPerThread,
     resourceLimits: options.resourceLimits,
     setup: options.setup ?? null,
-    execArgv: options.execArgv,
+    shutdownTimeoutMs,
+    execArgv: execArgv === undefined ? undefined : [...execArgv],
+    inheritLoaders,
   };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "an array with a non-string entry";
+  return value === null ? "null" : typeof value;
 }

@@ -50,8 +50,8 @@ export const OUT_SKIPPED = 2;
 /** A run response: status and value (result or encoded error) per message, and the run time (ms). */
 export type RunResult = readonly [Uint8Array, readonly unknown[], number];
 
-/** A load response: one entry per ref, `null` when it loaded. */
-export type LoadResult = readonly (WireThrown | null)[];
+/** A load response: one entry per ref, `null` when it loaded; or the setup module's error. */
+export type LoadResult = readonly (WireThrown | null)[] | { readonly setup: WireThrown };
 
 /** `workerData` given to every thread. */
 export interface ThreadData {
@@ -62,6 +62,18 @@ export interface ThreadData {
 
 /** Marks the message a thread sends (on its parent port) to hand over its control port. */
 export const PORT_MARK = "@workers/runtime.thread-port";
+
+/**
+ * Sent by the main thread on a thread's control port at stop: run the setup module's
+ * `shutdown()`. The thread answers with a {@link ShutdownReply}.
+ */
+export const SHUTDOWN_MARK = "@workers/runtime.thread-shutdown";
+
+/** A thread's answer to {@link SHUTDOWN_MARK}: done, or the hook's error. */
+export interface ShutdownReply {
+  readonly [SHUTDOWN_MARK]: true;
+  readonly err?: WireThrown;
+}
 
 /** A channel operation sent from a thread on its control port. */
 export interface OpRequest {

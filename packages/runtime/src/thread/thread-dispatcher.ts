@@ -22,7 +22,7 @@ import type {
 } from "../internal/dispatch.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
-import { workerExecArgv } from "./exec-argv.js";
+import { threadExecArgv } from "./loaders.js";
 import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
   type LoadResult,
@@ -35,6 +35,7 @@ import {
 } from "./protocol.js";
 import { Samples } from "./samples.js";
 import { SlotTable } from "./slot-table.js";
+import { sourceLocation } from "./source-location.js";
 import { transferListOf } from "./transfer.js";
 import {
   type AbortTarget,
@@ -128,6 +129,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       abortChannel,
       setup: setupUrl(o.setup),
     };
+    const execArgv = threadExecArgv(process.execArgv, o.inheritLoaders, o.execArgv);
     this.#pool = new Piscina({
       filename: entryFile,
       minThreads: o.min,
@@ -138,11 +140,10 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       recordTiming: false,
       workerData: data,
       ...(o.resourceLimits === undefined ? {} : { resourceLimits: { ...o.resourceLimits } }),
-      // The process's own flags, less those a thread refuses (`--expose-gc`...), then the
-      // caller's as given.
-      ...(o.execArgv === undefined
-        ? {}
-        : { execArgv: [...workerExecArgv(process.execArgv), ...o.execArgv] }),
+      // The process's own flags (its loaders adjusted for threads, see loaders.ts), less those
+      // a thread refuses (`--expose-gc`...), then the caller's as given; none given: Node's
+      // own inheritance.
+      ...(execArgv === undefined ? {} : { execArgv }),
     });
     const contexts = this.#contexts;
     const items = this.#items;
@@ -176,13 +177,25 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
         { cause: error },
       );
     }
+    if ("setup" in results) {
+      const error = decodeThrown(results.setup);
+      const url = setupUrl(this.#options.setup) as string;
+      throw new ThreadLoadError(
+        url,
+        "",
+        `cannot load the threads.setup module ${displayUrl(url)}: ${describeLoadError(error)}`,
+        { cause: error },
+      );
+    }
     const failed = list.flatMap((ref, i) => {
       const wire = results[i];
       return wire === null || wire === undefined ? [] : [{ ref, error: decodeThrown(wire) }];
     });
     const first = failed[0];
     if (first !== undefined) {
-      const names = failed.map((f) => `${refName(f.ref)}: ${describe(f.error)}`).join("; ");
+      const names = failed
+        .map((f) => `${refName(f.ref)}: ${describeLoadError(f.error)}`)
+        .join("; ");
       throw new ThreadLoadError(
         first.ref.url,
         first.ref.exportName,
@@ -255,10 +268,35 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
           };
         });
       }
+      if (this.#options.setup !== null) await this.#shutdownThreads();
       await this.#pool.destroy();
       this.#aborts.close();
       this.#bridge.close();
     }
+  }
+
+  /** Each thread runs the setup module's `shutdown()` before the pool ends it (bounded). */
+  async #shutdownThreads(): Promise<void> {
+    const timeoutMs = this.#options.shutdownTimeoutMs;
+    const { errors, unanswered } = await this.#bridge.shutdown(this.#pool.threads, timeoutMs);
+    const problems: string[] = [];
+    if (errors.length > 0) {
+      problems.push(`threw in ${errors.length} thread(s): ${describe(errors[0])}`);
+    }
+    if (unanswered > 0) {
+      problems.push(`did not finish within ${timeoutMs} ms in ${unanswered} thread(s)`);
+    }
+    if (problems.length === 0) return;
+    // stop() goes on: the threads end either way. The warning is what is left to say.
+    process.emitWarning(
+      `the threads.setup module's shutdown() ${problems.join(" and ")}; those threads ended without it finishing`,
+      {
+        code: "WORKERS_THREAD_SHUTDOWN",
+        ...(errors[0] instanceof Error && errors[0].stack !== undefined
+          ? { detail: errors[0].stack }
+          : {}),
+      },
+    );
   }
 
   #occupancy(now: number): void {
@@ -598,6 +636,26 @@ function refName(ref: ModuleRef): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A load error for a message: a syntax error names its file, line and column (the thread put
+ * Node's location line on top of its stack), as `path:line:column` an editor opens.
+ */
+function describeLoadError(error: unknown): string {
+  const stack = error instanceof Error ? error.stack : undefined;
+  const at = typeof stack === "string" ? sourceLocation(stack) : undefined;
+  if (at === undefined) return describe(error);
+  const position = at.column === undefined ? `${at.line}` : `${at.line}:${at.column}`;
+  return `${(error as Error).name}: ${describe(error)} at ${at.file}:${position}`;
+}
+
+function displayUrl(url: string): string {
+  try {
+    return url.startsWith("file:") ? fileURLToPath(url) : url;
+  } catch {
+    return url;
+  }
 }
 
 function setupUrl(setup: string | null): string | null {

@@ -24,11 +24,14 @@ import {
   PORT_MARK,
   type RunPayload,
   type RunResult,
+  SHUTDOWN_MARK,
+  type ShutdownReply,
   SLOT_ABORTED,
   SLOT_POSTED,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
+import { decorateSyntaxError } from "./source-location.js";
 import { transferListOf } from "./transfer.js";
 import type { ThreadWorkerContext } from "./types.js";
 
@@ -46,12 +49,16 @@ const slots = new Int32Array(data.slots);
 
 const control = new MessageChannel();
 const port: MessagePort = control.port1;
-parentPort?.postMessage({ [PORT_MARK]: true, port: control.port2 }, [control.port2]);
+parentPort?.postMessage({ [PORT_MARK]: true, port: control.port2, threadId }, [control.port2]);
 
 let nextOpId = 0;
 const pendingOps = new Map<number, { resolve(ok: boolean): void; reject(e: unknown): void }>();
 
-port.on("message", (res: OpResponse) => {
+port.on("message", (res: OpResponse | typeof SHUTDOWN_MARK) => {
+  if (res === SHUTDOWN_MARK) {
+    void shutdown().then((reply) => port.postMessage(reply));
+    return;
+  }
   const waiter = pendingOps.get(res.id);
   if (waiter === undefined) return;
   pendingOps.delete(res.id);
@@ -198,13 +205,18 @@ interface LoadedWorker {
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const workers = new Map<string, LoadedWorker>();
 let around: Around | undefined;
+let shutdownHook: (() => unknown) | undefined;
 let setupDone: Promise<void> | undefined;
 let setupReady = false;
 
 function importModule(url: string): Promise<Record<string, unknown>> {
   let loading = modules.get(url);
   if (loading === undefined) {
-    loading = import(url) as Promise<Record<string, unknown>>;
+    loading = (import(url) as Promise<Record<string, unknown>>).catch((error: unknown) => {
+      // A syntax error says where it is (file, line, column) on top of its stack.
+      decorateSyntaxError(error);
+      throw error;
+    });
     modules.set(url, loading);
     // A failed import is retried on the next use rather than cached.
     loading.catch(() => modules.delete(url));
@@ -232,6 +244,9 @@ function setup(): Promise<void> {
         ? Promise.resolve()
         : importModule(spec.includes("://") ? spec : pathToFileURL(spec).href).then((mod) => {
             if (typeof mod.around === "function") around = mod.around as Around;
+            if (typeof mod.shutdown === "function") {
+              shutdownHook = mod.shutdown as () => unknown;
+            }
           });
     void setupDone.then(() => {
       setupReady = true;
@@ -402,12 +417,33 @@ async function run(payload: RunPayload): Promise<unknown> {
   return job.result(performance.now() - started);
 }
 
+/**
+ * At stop, before the pool ends this thread: the setup module's `shutdown()`, once the module
+ * loaded (a thread that never imported it has nothing to flush). The main thread bounds the
+ * wait.
+ */
+async function shutdown(): Promise<ShutdownReply> {
+  // A setup module that failed to load was reported then, and has no hook to call.
+  const loaded =
+    setupDone !== undefined &&
+    (await setupDone.then(
+      () => true,
+      () => false,
+    ));
+  try {
+    if (loaded && shutdownHook !== undefined) await shutdownHook();
+    return { [SHUTDOWN_MARK]: true };
+  } catch (error) {
+    return { [SHUTDOWN_MARK]: true, err: encodeThrown(error) };
+  }
+}
+
 async function load(payload: LoadPayload): Promise<LoadResult> {
   const out: (WireThrown | null)[] = [];
   try {
     await setup();
   } catch (error) {
-    return payload.l.map(() => encodeThrown(error));
+    return { setup: encodeThrown(error) };
   }
   for (const [url, exportName] of payload.l) {
     try {

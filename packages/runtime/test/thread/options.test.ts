@@ -12,7 +12,9 @@ describe("thread options", () => {
       concurrentTasksPerThread: 4,
       resourceLimits: undefined,
       setup: null,
+      shutdownTimeoutMs: 5000,
       execArgv: undefined,
+      inheritLoaders: true,
     });
   });
 
@@ -34,7 +36,9 @@ describe("thread options", () => {
         concurrentTasksPerThread: 1,
         resourceLimits: { maxOldGenerationSizeMb: 64 },
         setup: "./setup.js",
+        shutdownTimeoutMs: 100,
         execArgv: ["--x"],
+        inheritLoaders: false,
       },
       8,
     );
@@ -46,7 +50,9 @@ describe("thread options", () => {
       concurrentTasksPerThread: 1,
       resourceLimits: { maxOldGenerationSizeMb: 64 },
       setup: "./setup.js",
+      shutdownTimeoutMs: 100,
       execArgv: ["--x"],
+      inheritLoaders: false,
     });
   });
 
@@ -59,6 +65,11 @@ describe("thread options", () => {
     [{ idleTimeoutMs: -5 }],
     [{ concurrentTasksPerThread: 0 }],
     [{ max: "2" as unknown as number }],
+    [{ shutdownTimeoutMs: 0 }],
+    [{ shutdownTimeoutMs: 2 ** 31 }],
+    [{ execArgv: "--x" as unknown as string[] }],
+    [{ execArgv: ["--x", 1] as unknown as string[] }],
+    [{ inheritLoaders: "no" as unknown as boolean }],
   ])("rejects %o with ERR_THREAD_OPTIONS", (options) => {
     expect(() => resolveThreadOptions(options, 4)).toThrow(ThreadOptionsError);
     try {
