@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(file = "run.yaml", env: Record<string, string> = {}) {
   const run = startBin(["run", file, "--port", "0"], { env });
-  const [, url] = await waitForOutput(run, /dashboard {2}(http:\/\/\S+\/)\n/);
+  // The banner is complete once its last line is out.
+  await waitForOutput(run, /Ctrl-C stops gracefully/);
+  const [, url] = /dashboard {2}(http:\/\/\S+\/)\n/.exec(run.stdout())!;
   const post = (path: string, body: unknown = {}) =>
     fetch(`${url}${path}`, {
       method: "POST",
