@@ -1,4 +1,5 @@
-import { relative } from "node:path";
+import { relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ConfigIssue } from "@workers/config";
 import { isTypeScriptImportIssue } from "./definition-file.js";
 
@@ -19,6 +20,12 @@ export function formatPath(path: readonly (string | number)[]): string {
 const TSX_HINT =
   " Node cannot import TypeScript here: install tsx next to the definition (npm i -D tsx), or run the command as node --import tsx.";
 
+/** A message with the working directory's absolute paths and file URLs made relative. */
+export function relativeMessage(message: string, cwd: string): string {
+  const dir = cwd.endsWith(sep) ? cwd : `${cwd}${sep}`;
+  return message.split(pathToFileURL(dir).href).join("").split(dir).join("");
+}
+
 /**
  * One issue as a compiler-style line that editors and CI annotate:
  * `file:line:column: error: path: message [code]` (`file: error: ...` without a position).
@@ -32,7 +39,8 @@ export function formatIssue(
   const shown = relative(cwd, file) || file;
   const where = issue.line === undefined ? shown : `${shown}:${issue.line}:${issue.column ?? 1}`;
   const hint = isTypeScriptImportIssue(issue) ? TSX_HINT : "";
-  return `${where}: ${severity}: ${formatPath(issue.path)}: ${issue.message}${hint} [${issue.code}]`;
+  const message = relativeMessage(issue.message, cwd);
+  return `${where}: ${severity}: ${formatPath(issue.path)}: ${message}${hint} [${issue.code}]`;
 }
 
 /** An issue as plain JSON (for `--format json`). */
