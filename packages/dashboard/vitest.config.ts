@@ -1,0 +1,13 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  resolve: { conditions: ["@workers/source"] },
+  ssr: { resolve: { conditions: ["@workers/source"] } },
+  test: {
+    name: "dashboard",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The browser test starts Chromium: slow on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
