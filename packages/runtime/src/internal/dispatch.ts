@@ -125,10 +125,11 @@ export interface ThreadOptions {
   readonly execArgv?: readonly string[];
   /**
    * Run the process's loaders in the threads: its `--import`, `--require` and `--loader`
-   * modules, so thread modules load as the main module does (`node --import tsx main.ts` runs
-   * `.ts` thread modules; tsx's hooks, which do not register in threads on Node 20 by
-   * themselves, are registered there through tsx's API). `false` drops those flags from the
-   * threads' `execArgv` (add what the threads need with `execArgv`).
+   * modules (command line and `NODE_OPTIONS`), so thread modules load as the main module does
+   * (`node --import tsx main.ts` runs `.ts` thread modules; tsx's hooks, which do not register
+   * in threads on Node 20 by themselves, are registered there through tsx's API). `false`
+   * drops those flags from the threads' `execArgv` and `NODE_OPTIONS` (add what the threads
+   * need with `execArgv`).
    * @default true
    */
   readonly inheritLoaders?: boolean;

@@ -30,45 +30,134 @@ const LOADER_FLAGS: ReadonlySet<string> = new Set([
 /** What an entry of tsx registers: its ESM hooks, and its CommonJS hooks too (`tsx`). */
 type TsxEntry = "esm" | "esm+cjs";
 
+/** The flags of the pool's threads. */
+export interface ThreadFlags {
+  /** The threads' `execArgv`; `undefined`: Node's own inheritance of the process's. */
+  readonly execArgv: string[] | undefined;
+  /**
+   * The threads' `NODE_OPTIONS` (a thread reads it from its environment, as a process does);
+   * `undefined`: the process's, as it is.
+   */
+  readonly nodeOptions: string | undefined;
+}
+
 /**
- * The `execArgv` of the pool's threads, or `undefined` when Node's own inheritance of the
- * process's flags is right as it is (no tsx entry to replace, nothing added or removed).
+ * The flags of the pool's threads, from the process's `execArgv` and `NODE_OPTIONS`. Both are
+ * left to Node (`undefined`) when nothing changes: no tsx entry to replace, nothing dropped or
+ * added.
  *
  * - `inheritLoaders`: keep the process's loader flags (tsx's entries replaced, see above);
  *   without it, every `--import`, `--require`, `--loader` and `--experimental-loader` goes.
+ * - When a loader of `NODE_OPTIONS` changes, all of its loaders move to the front of the
+ *   threads' `execArgv` (Node runs `NODE_OPTIONS`' before the command line's), in order, so
+ *   that a module after tsx still finds it registered.
  * - The process's flags a thread refuses (`--expose-gc`...) are left out, then `extra` follows
  *   as given.
  */
+export function threadFlags(
+  processArgv: readonly string[],
+  nodeOptions: string | undefined,
+  inheritLoaders: boolean,
+  extra: readonly string[] | undefined,
+  cwd: string = process.cwd(),
+): ThreadFlags {
+  const argv = adjust(processArgv, inheritLoaders, cwd);
+  const env = adjust(
+    nodeOptions === undefined ? [] : splitNodeOptions(nodeOptions),
+    inheritLoaders,
+    cwd,
+  );
+  if (!argv.changed && !env.changed && extra === undefined) {
+    return { execArgv: undefined, nodeOptions: undefined };
+  }
+  const own = env.changed ? [...env.loaders, ...argv.all] : argv.all;
+  return {
+    execArgv: [...workerExecArgv(own), ...(extra ?? [])],
+    nodeOptions: env.changed ? joinNodeOptions(env.others) : undefined,
+  };
+}
+
+/** `threadFlags` for the `execArgv` alone (no `NODE_OPTIONS`). */
 export function threadExecArgv(
   processArgv: readonly string[],
   inheritLoaders: boolean,
   extra: readonly string[] | undefined,
   cwd: string = process.cwd(),
 ): string[] | undefined {
-  let changed = !inheritLoaders;
-  const own: string[] = [];
-  for (let i = 0; i < processArgv.length; i++) {
-    const arg = processArgv[i] as string;
+  return threadFlags(processArgv, undefined, inheritLoaders, extra, cwd).execArgv;
+}
+
+interface Adjusted {
+  /** Every flag, loaders adjusted, in order. */
+  readonly all: string[];
+  /** The loader flags alone, adjusted. */
+  readonly loaders: string[];
+  /** The other flags. */
+  readonly others: string[];
+  /** Whether a loader flag was replaced or dropped. */
+  readonly changed: boolean;
+}
+
+function adjust(argv: readonly string[], inheritLoaders: boolean, cwd: string): Adjusted {
+  const out: Adjusted = { all: [], loaders: [], others: [], changed: false };
+  let changed = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
     const flag = flagName(arg);
     if (!LOADER_FLAGS.has(flag)) {
-      own.push(arg);
+      out.all.push(arg);
+      out.others.push(arg);
       continue;
     }
     const joined = arg.length > flag.length;
-    const value = joined ? arg.slice(flag.length + 1) : processArgv[i + 1];
+    const value = joined ? arg.slice(flag.length + 1) : argv[i + 1];
     if (!joined) i++;
     if (value === undefined) continue;
-    if (!inheritLoaders) continue;
-    const replacement = flag === "--import" ? tsxPreload(value, cwd) : undefined;
-    if (replacement !== undefined) {
-      own.push("--import", replacement);
+    if (!inheritLoaders) {
       changed = true;
-    } else {
-      own.push(flag, value);
+      continue;
     }
+    const replacement = flag === "--import" ? tsxPreload(value, cwd) : undefined;
+    if (replacement !== undefined) changed = true;
+    const kept = replacement === undefined ? [flag, value] : ["--import", replacement];
+    out.all.push(...kept);
+    out.loaders.push(...kept);
   }
-  if (!changed && extra === undefined) return undefined;
-  return [...workerExecArgv(own), ...(extra ?? [])];
+  return { ...out, changed };
+}
+
+/**
+ * `NODE_OPTIONS` split as Node splits it: at spaces, except inside double quotes, where a
+ * backslash escapes the next character.
+ */
+export function splitNodeOptions(value: string): string[] {
+  const out: string[] = [];
+  let current: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    let c = value[i] as string;
+    if (c === "\\" && quoted && i + 1 < value.length) {
+      c = value[++i] as string;
+    } else if (c === " " && !quoted) {
+      if (current !== undefined) out.push(current);
+      current = undefined;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      current ??= "";
+      continue;
+    }
+    current = (current ?? "") + c;
+  }
+  if (current !== undefined) out.push(current);
+  return out;
+}
+
+/** The inverse of {@link splitNodeOptions}. */
+export function joinNodeOptions(args: readonly string[]): string {
+  return args
+    .map((arg) => (/[\s"\\]/.test(arg) || arg === "" ? `"${arg.replace(/["\\]/g, "\\$&")}"` : arg))
+    .join(" ");
 }
 
 function flagName(arg: string): string {

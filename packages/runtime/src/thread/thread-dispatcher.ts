@@ -22,7 +22,7 @@ import type {
 } from "../internal/dispatch.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
-import { threadExecArgv } from "./loaders.js";
+import { threadFlags } from "./loaders.js";
 import { type ResolvedThreadOptions, resolveThreadOptions } from "./options.js";
 import {
   type LoadResult,
@@ -129,7 +129,12 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       abortChannel,
       setup: setupUrl(o.setup),
     };
-    const execArgv = threadExecArgv(process.execArgv, o.inheritLoaders, o.execArgv);
+    const flags = threadFlags(
+      process.execArgv,
+      process.env.NODE_OPTIONS,
+      o.inheritLoaders,
+      o.execArgv,
+    );
     this.#pool = new Piscina({
       filename: entryFile,
       minThreads: o.min,
@@ -143,7 +148,10 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       // The process's own flags (its loaders adjusted for threads, see loaders.ts), less those
       // a thread refuses (`--expose-gc`...), then the caller's as given; none given: Node's
       // own inheritance.
-      ...(execArgv === undefined ? {} : { execArgv }),
+      ...(flags.execArgv === undefined ? {} : { execArgv: flags.execArgv }),
+      // A thread reads NODE_OPTIONS from its environment: when its loaders moved to execArgv,
+      // the threads get the process's environment (as of now) without them.
+      ...(flags.nodeOptions === undefined ? {} : { env: threadEnv(flags.nodeOptions) }),
     });
     const contexts = this.#contexts;
     const items = this.#items;
@@ -648,6 +656,15 @@ function describeLoadError(error: unknown): string {
   if (at === undefined) return describe(error);
   const position = at.column === undefined ? `${at.line}` : `${at.line}:${at.column}`;
   return `${(error as Error).name}: ${describe(error)} at ${at.file}:${position}`;
+}
+
+function threadEnv(nodeOptions: string): Record<string, string> {
+  const env: Record<string, string> = Object.create(null);
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== "NODE_OPTIONS") env[key] = value;
+  }
+  if (nodeOptions !== "") env.NODE_OPTIONS = nodeOptions;
+  return env;
 }
 
 function displayUrl(url: string): string {

@@ -5,7 +5,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { threadExecArgv, tsxPreload } from "../../src/thread/loaders.js";
+import {
+  joinNodeOptions,
+  splitNodeOptions,
+  threadExecArgv,
+  threadFlags,
+  tsxPreload,
+} from "../../src/thread/loaders.js";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
 const tsxRoot = dirname(createRequire(join(packageDir, "noop.js")).resolve("tsx/package.json"));
@@ -119,19 +125,82 @@ describe("threadExecArgv", () => {
   });
 });
 
+describe("NODE_OPTIONS", () => {
+  test("split as Node splits it: spaces, double quotes, backslash escapes inside quotes", () => {
+    expect(splitNodeOptions('  --import tsx --title="a b" "x\\"y" --x=""  ')).toEqual([
+      "--import",
+      "tsx",
+      "--title=a b",
+      'x"y',
+      "--x=",
+    ]);
+    for (const args of [
+      ["--import", "tsx"],
+      ["--title=a b", 'x"y', "c\\d", ""],
+    ]) {
+      expect(splitNodeOptions(joinNodeOptions(args))).toEqual(args);
+    }
+  });
+
+  test("without tsx or a change, NODE_OPTIONS is left to Node", () => {
+    expect(
+      threadFlags(
+        [],
+        "--import ./telemetry.mjs --max-old-space-size=99",
+        true,
+        undefined,
+        packageDir,
+      ),
+    ).toEqual({ execArgv: undefined, nodeOptions: undefined });
+  });
+
+  test("with tsx, its loaders move to the front of execArgv, in order; the rest stays", () => {
+    const flags = threadFlags(
+      ["--import", "./cli.mjs"],
+      "--conditions=dev --import tsx --import ./telemetry.ts",
+      true,
+      undefined,
+      packageDir,
+    );
+    expect(flags.nodeOptions).toBe("--conditions=dev");
+    expect(flags.execArgv?.[0]).toBe("--import");
+    expect(preloadCode(flags.execArgv?.[1])).toContain(JSON.stringify(tsxApi("esm")));
+    expect(flags.execArgv?.slice(2)).toEqual([
+      "--import",
+      "./telemetry.ts",
+      "--import",
+      "./cli.mjs",
+    ]);
+  });
+
+  test("inheritLoaders: false takes the loaders out of NODE_OPTIONS too", () => {
+    expect(threadFlags([], "--import tsx --require ./x.cjs", false, undefined, packageDir)).toEqual(
+      {
+        execArgv: [],
+        nodeOptions: "",
+      },
+    );
+  });
+});
+
 interface Outcome {
   readonly result?: { doubled: number; execArgv: string[] };
   readonly code?: string;
 }
 
-/** Runs test/fixtures/loaders-main.ts as `node --import tsx` does, on this Node.js. */
-function runMain(...args: string[]): Promise<Outcome> {
+/**
+ * Runs test/fixtures/loaders-main.ts under `node --import tsx` on this Node.js, or with
+ * `NODE_OPTIONS="--import tsx"` when `viaEnv`.
+ */
+function runMain(args: string[] = [], viaEnv = false): Promise<Outcome> {
   const main = fileURLToPath(new URL("../fixtures/loaders-main.ts", import.meta.url));
+  const tsx = viaEnv ? [] : ["--import", "tsx"];
+  const env = viaEnv ? { ...process.env, NODE_OPTIONS: "--import tsx" } : process.env;
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--conditions=@workers/source", "--import", "tsx", main, ...args],
-      { cwd: packageDir, timeout: 60_000 },
+      ["--conditions=@workers/source", ...tsx, main, ...args],
+      { cwd: packageDir, timeout: 60_000, env },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${error.message}\n${stderr}`));
         else resolve(JSON.parse(stdout.trim().split("\n").at(-1) as string) as Outcome);
@@ -154,6 +223,11 @@ describe(`node --import tsx (Node ${process.versions.node})`, { timeout: 60_000 
   });
 
   test("threads.inheritLoaders: false leaves the threads without tsx", async () => {
-    expect(await runMain("no-inherit")).toEqual({ code: "ERR_THREAD_LOAD" });
+    expect(await runMain(["no-inherit"])).toEqual({ code: "ERR_THREAD_LOAD" });
+  });
+
+  test('NODE_OPTIONS="--import tsx" works the same', async () => {
+    const { result } = await runMain([], true);
+    expect(result?.doubled).toBe(42);
   });
 });
