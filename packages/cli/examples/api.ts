@@ -34,3 +34,5 @@ export async function main(): Promise<{ code: number; reply: unknown }> {
   await system.stop();
   return { code, reply };
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

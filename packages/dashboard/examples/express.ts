@@ -1,5 +1,7 @@
 // express.ts: Express strips the mount path, so no basePath is needed.
+
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { dashboardHandler } from "@workers/dashboard";
 import { startWorkers } from "@workers/runtime";
 import express from "express";
@@ -23,3 +25,5 @@ export async function main(): Promise<string> {
   await system.stop();
   return page.slice(0, 15); // "<!doctype html>"
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

@@ -1,6 +1,8 @@
 // middleware.ts: the dashboard under /dashboard on your own node:http server.
+
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { dashboardHandler } from "@workers/dashboard";
 import { startWorkers } from "@workers/runtime";
 
@@ -31,3 +33,5 @@ export async function main(): Promise<number[]> {
   await system.stop();
   return statuses; // [200, 200, 200, 404]
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());

@@ -1,4 +1,5 @@
 // serve.ts: a system and its dashboard on a server of its own.
+import { fileURLToPath } from "node:url";
 import { serveDashboard } from "@workers/dashboard";
 import { startWorkers } from "@workers/runtime";
 
@@ -29,3 +30,5 @@ export async function main(): Promise<{ url: string; processed: number | undefin
   await dashboard.close();
   return { url: dashboard.url, processed: stats.workers.jobs?.processed };
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await main());
