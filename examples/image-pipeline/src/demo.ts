@@ -29,6 +29,14 @@ export interface DemoOptions {
   readonly threads?: ThreadPoolOptions;
   /** Sends given up after this many refusals. @default 50 */
   readonly maxAttempts?: number;
+  /**
+   * Called once the service is up, before any image is sent; the run waits for it (a test or a
+   * screenshot can look at the dashboard while the pipeline works).
+   */
+  readonly onReady?: (urls: {
+    readonly api: string;
+    readonly dashboard: string;
+  }) => void | Promise<void>;
 }
 
 /** What the demo did. */
@@ -79,6 +87,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ...(options.threads ? { threads: options.threads } : {}),
   });
   say(`Image server ${imageServer.url}/images, API ${service.url} (POST /images, GET /stats)`);
+  say(`Dashboard ${service.dashboardUrl} (open it while the demo runs)`);
 
   const dashboard = new Dashboard(out, options.tty === undefined ? {} : { tty: options.tty });
   // Ctrl-C during a redraw would leave the cursor hidden.
@@ -152,6 +161,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
   };
   try {
+    await options.onReady?.({ api: service.url, dashboard: service.dashboardUrl });
     await Promise.all(Array.from({ length: clients }, client));
   } finally {
     polling = false;

@@ -4,19 +4,12 @@
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { type MainArgs, parseMainArgs, USAGE } from "./args.js";
 import { runDemo, summary } from "./demo.js";
 import { startImageServer } from "./image-server.js";
 import { startService } from "./service.js";
 import { startTelemetry } from "./telemetry.js";
 import { generateTestImages } from "./test-images.js";
-
-const USAGE = `usage: tsx src/main.ts [--demo] [--count N] [--clients N] [--out DIR] [--port N]
-  --demo       generate images, submit them all through the HTTP API, show live stats, exit
-  --count N    test images to generate (demo: 300, serve: 50)
-  --clients N  concurrent HTTP clients in the demo (8)
-  --out DIR    where thumbnails go (./out)
-  --port N     API port when serving ($PORT or 3000)`;
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -27,16 +20,13 @@ function positive(name: string, value: string): number {
   return n;
 }
 
-const { values } = parseArgs({
-  options: {
-    demo: { type: "boolean", default: false },
-    count: { type: "string" },
-    clients: { type: "string", default: "8" },
-    out: { type: "string", default: "out" },
-    port: { type: "string", default: process.env.PORT ?? "3000" },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
+let values: MainArgs;
+try {
+  values = parseMainArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -69,6 +59,7 @@ if (values.demo) {
     ...observability,
   });
   console.log(`image-pipeline listening on ${service.url}; test images at ${images.url}/images
+  dashboard: ${service.dashboardUrl}
   curl -s -XPOST ${service.url}/images -H 'content-type: application/json' -d '{"url":"${images.imageUrls[0]}"}'
   curl -s -XPOST '${service.url}/images?wait=1' -H 'content-type: application/json' -d '{"url":"${images.imageUrls[1]}"}'
   curl -s ${service.url}/stats

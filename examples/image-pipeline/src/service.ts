@@ -1,7 +1,9 @@
 // The image-pipeline service: the workers system, the consumers of its two ends (`images/out`,
-// `workers/errors`) and the HTTP entry point.
+// `workers/errors`), the HTTP entry point and the live dashboard (@workers/dashboard) under
+// /dashboard/ on the same port.
 import { createServer } from "node:http";
 import { resolve } from "node:path";
+import { dashboardHandler } from "@workers/dashboard";
 import { startWorkers, type WorkersSystem } from "@workers/runtime";
 import { createApi } from "./api.js";
 import { definition, definitionBaseUrl } from "./definition.js";
@@ -70,6 +72,8 @@ export interface ServiceOptions {
 export interface Service {
   /** Base URL of the HTTP API. */
   readonly url: string;
+  /** The live dashboard: `<url>/dashboard/`. */
+  readonly dashboardUrl: string;
   readonly outDir: string;
   readonly system: WorkersSystem<typeof definition>;
   readonly jobs: JobTracker;
@@ -123,14 +127,15 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     }
   })();
 
-  const server = createServer(
-    createApi({
-      system,
-      jobs,
-      outDir,
-      ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
-    }),
-  );
+  const api = createApi({
+    system,
+    jobs,
+    outDir,
+    ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+  });
+  // The dashboard owns /dashboard/, /dashboard/stats and /dashboard/events; the rest is the API.
+  const dashboard = dashboardHandler(system, { basePath: "/dashboard", title: "image-pipeline" });
+  const server = createServer((req, res) => dashboard(req, res, () => api(req, res)));
   let url: string;
   try {
     url = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
@@ -142,12 +147,15 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   let closing: Promise<void> | undefined;
   return {
     url,
+    dashboardUrl: `${url}/dashboard/`,
     outDir,
     system,
     jobs,
     failures,
     close() {
       closing ??= (async () => {
+        // Open dashboard pages hold event streams: end them, or the server never closes.
+        dashboard.close();
         await close(server);
         await system.stop();
         await Promise.all([stored, failed]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { definition } from "../src/definition.js";
 import { runDemo, summary } from "../src/demo.js";
 import { type ImageServer, startImageServer } from "../src/image-server.js";
 import type { StoredImage } from "../src/jobs.js";
@@ -58,7 +59,24 @@ describe("the demo, on 20 images", () => {
       },
     });
     const outDir = join(dir, "demo-out");
-    const result = await runDemo({ count: 20, clients: 6, outDir, out, tty: false, threads });
+    let page = "";
+    const result = await runDemo({
+      count: 20,
+      clients: 6,
+      outDir,
+      out,
+      tty: false,
+      threads,
+      // While the demo runs, its dashboard is served next to the API.
+      onReady: async ({ dashboard }) => {
+        page = await (await fetch(dashboard)).text();
+      },
+    });
+    expect(text).toMatch(/^Dashboard http:\/\/127\.0\.0\.1:\d+\/dashboard\/ /m);
+    for (const name of [...Object.keys(definition.channels), ...Object.keys(definition.workers)]) {
+      const id = name in definition.channels ? `channel:${name}` : `worker:${name}`;
+      expect(page).toContain(`data-node="${id}"`);
+    }
 
     expect(result.failed).toBe(0);
     expect(result.stored).toBe(20);

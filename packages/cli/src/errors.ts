@@ -44,3 +44,19 @@ export class CliError extends Error {
     this.exitCode = EXIT_OF[code];
   }
 }
+
+/**
+ * A call to `workersApi` that cannot be served (bad body, too large, bad `timeoutMs`): answered
+ * with `status` and `{"error": {"name": "HttpError", "code", "message"}}`. Not exported.
+ */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: "ERR_BAD_REQUEST" | "ERR_BODY_TOO_LARGE";
+
+  constructor(status: number, code: HttpError["code"], message: string) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+    this.code = code;
+  }
+}

@@ -9,7 +9,11 @@ describe("@workers/cli package shape", () => {
     expect(pkg.type).toBe("module");
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.files).toContain("dist");
-    expect(pkg.bin).toEqual({ workers: "./dist/bin.js" });
+    expect(pkg.bin).toEqual({ workers: "./bin/workers.js" });
+    expect(pkg.files).toContain("bin");
+    expect(readFileSync(new URL("../bin/workers.js", import.meta.url), "utf8")).toContain(
+      'import "../dist/bin.js";',
+    );
     const bin = readFileSync(new URL("../src/bin.ts", import.meta.url), "utf8");
     expect(bin.startsWith("#!/usr/bin/env node\n")).toBe(true);
   });

@@ -124,6 +124,9 @@ describe("dashboard page in Chromium", () => {
     await expect.poll(() => field("channel:jobs/in", "depth").textContent()).toBe("0/4");
     const jobs = page.locator('svg [data-node="worker:jobs"]');
     expect(await jobs.getAttribute("class")).toContain("failing");
+    // Its fail edge shows the failure flowing to workers/errors.
+    const failEdge = page.locator('svg path[data-edge="worker:jobs>channel:workers/errors"]');
+    await expect.poll(() => failEdge.getAttribute("class")).toContain("active");
     expect(
       await page.locator('tr[data-row="worker:jobs"] [data-field="processed"]').textContent(),
     ).toBe("5");
@@ -164,6 +167,8 @@ describe("dashboard page with runtime-reported rate and paused", () => {
         workers: { ...base.workers, jobs: worker({ processed: 0 }) },
       };
       await p.goto(served.url);
+      // The page has drawn the first snapshot before the second is written.
+      await expect.poll(() => p.locator("body").getAttribute("data-updated")).toBe(String(at));
       const jobs = (name: string) =>
         p.locator(`svg [data-node="worker:jobs"] [data-field="${name}"]`);
       // Without `rate`, the page measures it: 40 more processed over 2 s of stats time.

@@ -164,7 +164,7 @@ export async function runCommand(
   io.out("  Ctrl-C stops gracefully: calls in flight are answered and the system drains.");
 
   const header = (): string =>
-    `workers run ${shown}  ${url}  ${system.state === "running" ? "running" : "stopping: draining"}`;
+    `workers run ${shown}  ${url}  ${system.state === "stopping" ? "stopping: draining" : system.state}`;
   const draw = (): void => view.draw(system.stats() as DashboardStats, header(), log.noted);
   const timer = setInterval(draw, 1000);
   draw();

@@ -10,6 +10,7 @@ import {
   TimeoutError,
   type WorkersSystem,
 } from "@workers/runtime";
+import { HttpError } from "../errors.js";
 
 /** Options of {@link workersApi}. */
 export interface WorkersApiOptions {
@@ -26,17 +27,6 @@ export interface WorkersApi {
   closing: boolean;
   /** Resolves once no call is in flight (every accepted HTTP request answered). */
   idle(): Promise<void>;
-}
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = "HttpError";
-    this.status = status;
-    this.code = code;
-  }
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;

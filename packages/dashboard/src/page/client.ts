@@ -115,9 +115,13 @@ export const CLIENT_SCRIPT: string = String.raw`
         }
       });
     });
+    // Flow edges move while their worker handles messages; a fail edge while it fails.
     all("path.edge").forEach(function (edge) {
       var worker = edge.getAttribute("data-worker");
-      edge.classList.toggle("active", (rates[worker] || 0) > 0.05);
+      var active = edge.getAttribute("data-role") === "fail"
+        ? lastErrorAt[worker] !== undefined && stats.at - lastErrorAt[worker] < RECENT_MS
+        : (rates[worker] || 0) > 0.05;
+      edge.classList.toggle("active", active);
     });
     set([document], "uptime", duration(stats.uptimeMs));
     set([document], "total-processed", String(totals.processed));

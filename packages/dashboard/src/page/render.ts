@@ -39,12 +39,12 @@ function channelNode(c: TopologyChannel, x: number, y: number): string {
   return `<g class="node channel" data-node="${e(c.id)}" data-kind="channel" data-name="${e(c.name)}" data-level="empty" transform="translate(${x},${y})">
 <title>${e(`channel ${c.name}: ${channelMeta(c)}`)}</title>
 <rect class="frame" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="12" fill="#f6fef9"/>
-<text class="name" x="10" y="19">${e(clip(c.name, 19))}</text>
-<text class="meta" x="${NODE_WIDTH - 10}" y="19" text-anchor="end">${e(channelMeta(c))}</text>
-<rect class="track" x="${BAR_X}" y="28" width="${BAR_WIDTH}" height="8" rx="4"/>
-<rect class="bar" data-bar="depth" data-max="${BAR_WIDTH}" x="${BAR_X}" y="28" width="0" height="8" rx="4"/>
-<text class="figures" x="10" y="52">depth <tspan data-field="depth">0/${c.buffer}</tspan> · <tspan data-field="rate">0.0</tspan>/s</text>
-<text class="figures" x="10" y="65">drops <tspan data-field="drops">0</tspan> · waiting puts <tspan data-field="pendingPuts">0</tspan></text>
+<text class="name" x="10" y="18">${e(clip(c.name, 24))}</text>
+<text class="meta" x="10" y="31">${e(channelMeta(c))}</text>
+<rect class="track" x="${BAR_X}" y="36" width="${BAR_WIDTH}" height="6" rx="3"/>
+<rect class="bar" data-bar="depth" data-max="${BAR_WIDTH}" x="${BAR_X}" y="36" width="0" height="6" rx="3"/>
+<text class="figures" x="10" y="54">depth <tspan data-field="depth">0/${c.buffer}</tspan> · <tspan data-field="rate">0.0</tspan>/s</text>
+<text class="figures" x="10" y="66">drops <tspan data-field="drops">0</tspan> · waiting puts <tspan data-field="pendingPuts">0</tspan></text>
 </g>`;
 }
 
