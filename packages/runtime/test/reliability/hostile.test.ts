@@ -22,6 +22,24 @@ function start(
   return startWorkers(definition as never, components, options) as Promise<WorkersSystem<any>>;
 }
 
+/** One thread worker `t` (reading `in`) running `fixtures/thread-hostile.ts#<name>`. */
+function threadSystem(
+  name: string,
+  obs: Components["obs"],
+  channels: Record<string, unknown> = {},
+): Promise<WorkersSystem<any>> {
+  return start(
+    {
+      channels: { in: { buffer: 4 }, ...channels },
+      workers: {
+        t: { kind: "command", in: "in", expose: true, dispatch: "thread", workerFn: hostile(name) },
+      },
+    },
+    { obs },
+    { threads: { min: 1, max: 1, execArgv: tsxExecArgv } },
+  );
+}
+
 const hostile = (name: string): string =>
   `${new URL("../fixtures/thread-hostile.ts", import.meta.url).href}#${name}`;
 
@@ -381,22 +399,7 @@ describe("names that are Object.prototype members", () => {
 
 describe("thread workers", () => {
   test("ctx.channels named after Object.prototype members are unknown channels", async () => {
-    const system = await start(
-      {
-        channels: { in: { buffer: 4 } },
-        workers: {
-          t: {
-            kind: "command",
-            in: "in",
-            expose: true,
-            dispatch: "thread",
-            workerFn: hostile("putOn"),
-          },
-        },
-      } as never,
-      { obs: () => {} },
-      { threads: { min: 1, max: 1, execArgv: tsxExecArgv } },
-    );
+    const system = await threadSystem("putOn", () => {});
     for (const name of ["toString", "constructor", "__proto__", "hasOwnProperty", "nope"]) {
       await expect(system.request("t", name)).resolves.toBe("ERR_UNKNOWN_CHANNEL");
     }
@@ -405,22 +408,7 @@ describe("thread workers", () => {
 
   test("a thread put parked on a full channel ends at stop's deadline; nothing stays parked", async () => {
     const events = recorder();
-    const system = await start(
-      {
-        channels: { in: { buffer: 4 }, side: { buffer: 1 } },
-        workers: {
-          t: {
-            kind: "command",
-            in: "in",
-            expose: true,
-            dispatch: "thread",
-            workerFn: hostile("parkOnSide"),
-          },
-        },
-      } as never,
-      { obs: events.emit },
-      { threads: { min: 1, max: 1, execArgv: tsxExecArgv } },
-    );
+    const system = await threadSystem("parkOnSide", events.emit, { side: { buffer: 1 } });
     const gate = new Int32Array(new SharedArrayBuffer(12));
     const reply = system.request("t", gate);
     reply.catch(() => {});
@@ -435,22 +423,7 @@ describe("thread workers", () => {
   });
 
   test("a thread put parked on a full channel ends when its request times out", async () => {
-    const system = await start(
-      {
-        channels: { in: { buffer: 4 }, side: { buffer: 1 } },
-        workers: {
-          t: {
-            kind: "command",
-            in: "in",
-            expose: true,
-            dispatch: "thread",
-            workerFn: hostile("parkOnSide"),
-          },
-        },
-      },
-      { obs: () => {} },
-      { threads: { min: 1, max: 1, execArgv: tsxExecArgv } },
-    );
+    const system = await threadSystem("parkOnSide", () => {}, { side: { buffer: 1 } });
     const gate = new Int32Array(new SharedArrayBuffer(12));
     expect(await code(system.request("t", gate, { timeoutMs: 100 }))).toBe("ERR_TIMEOUT");
     const waitAsync = (
@@ -484,22 +457,7 @@ describe("thread workers", () => {
     const saved = [...process.execArgv];
     process.execArgv.push("--expose-gc", "--max-old-space-size=4096");
     try {
-      const system = await start(
-        {
-          channels: { in: { buffer: 4 } },
-          workers: {
-            t: {
-              kind: "command",
-              in: "in",
-              expose: true,
-              dispatch: "thread",
-              workerFn: hostile("echo"),
-            },
-          },
-        } as never,
-        { obs: () => {} },
-        { threads: { min: 1, max: 1, execArgv: tsxExecArgv } },
-      );
+      const system = await threadSystem("echo", () => {});
       await expect(system.request("t", 7)).resolves.toBe(7);
       await system.stop();
     } finally {
