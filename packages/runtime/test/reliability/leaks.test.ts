@@ -185,10 +185,13 @@ describe("start/stop cycles", () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const refs: WeakRef<object>[] = [];
     for (let i = 0; i < 500; i++) refs.push(new WeakRef(await cycle(i)));
-    await flush();
-    gc();
-    await flush();
-    gc();
+    // A collector may keep an object one more collection than it needs to (Node 26's V8 can
+    // find a stale pointer on the stack), so a system counts as leaked only when it is still
+    // reachable after 20 turns of the event loop, each followed by a full GC.
+    for (let turn = 0; turn < 20 && refs.some((r) => r.deref() !== undefined); turn++) {
+      await flush();
+      gc();
+    }
     const alive = refs.filter((r) => r.deref() !== undefined).length;
     const growth = process.memoryUsage().heapUsed - heapBefore;
     expect(alive, "systems still reachable after stop").toBe(0);
