@@ -11,12 +11,13 @@ export const hostSetTimeout: (callback: () => void, ms: number) => TimerHandle =
   setTimeout(cb, ms);
 export const hostQueueMicrotask: (callback: () => void) => void = (cb) => queueMicrotask(cb);
 
-declare const console: { error(...data: unknown[]): void } | undefined;
+declare const console: { error(...data: unknown[]): void };
 
 /** Prints an error where the platform prints errors (`console.error`); never throws. */
 export const hostPrintError = (message: string, ...errors: unknown[]): void => {
   try {
-    if (typeof console !== "undefined") console?.error(message, ...errors);
+    // Every JavaScript runtime has a console; the check is for embedders that remove it.
+    if (typeof console !== "undefined") console.error(message, ...errors);
   } catch {
     // Nowhere left to report to.
   }
