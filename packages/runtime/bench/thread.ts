@@ -5,9 +5,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Channel } from "@workers/channels";
 import { Piscina } from "piscina";
+import { createThreadDispatcher } from "../src/dispatch/thread/thread-dispatcher.js";
+import type { ThreadTask } from "../src/dispatch/types.js";
 import { startWorkers } from "../src/index.js";
-import type { ThreadTask } from "../src/internal/dispatch.js";
-import { createThreadDispatcher } from "../src/thread/thread-dispatcher.js";
 import { spin } from "./thread-work.js";
 
 const THREADS = 2;

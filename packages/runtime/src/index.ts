@@ -1,3 +1,5 @@
+export { transfer } from "./dispatch/thread/transfer.js";
+export type { ThreadChannel, ThreadWorkerContext } from "./dispatch/thread/types.js";
 export {
   DroppedError,
   InvalidArgumentError,
@@ -17,15 +19,7 @@ export {
   WorkersError,
   type WorkersErrorCode,
 } from "./errors.js";
-export type {
-  ModuleRef,
-  ThreadOptions,
-  ThreadPoolStats,
-  WorkerInfo,
-} from "./internal/dispatch.js";
 export { startWorkers } from "./start-workers.js";
-export { transfer } from "./thread/transfer.js";
-export type { ThreadChannel, ThreadWorkerContext } from "./thread/types.js";
 export type {
   ChannelStats,
   Components,
@@ -40,6 +34,7 @@ export type {
   InjectInfo,
   Instrumentation,
   LatencySummary,
+  ModuleRef,
   Observability,
   ProcessInfo,
   RequestOptions,
@@ -48,7 +43,10 @@ export type {
   StatsSnapshot,
   StopEvent,
   StopOptions,
+  ThreadOptions,
+  ThreadPoolStats,
   WorkerContext,
+  WorkerInfo,
   WorkerStats,
   WorkersEvent,
   WorkersLogger,

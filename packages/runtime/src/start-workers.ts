@@ -5,9 +5,9 @@ import {
   type WorkersDefinitionInput,
 } from "@workers/config";
 import { InvalidArgumentError } from "./errors.js";
-import { optionsObject } from "./internal/arguments.js";
-import { isNormalized } from "./internal/normalize.js";
-import { Runtime } from "./internal/runtime.js";
+import { optionsObject } from "./system/arguments.js";
+import { isNormalized } from "./system/normalize.js";
+import { Runtime } from "./system/runtime.js";
 import type { Components, StartOptions, WorkersSystem } from "./types.js";
 
 /**

@@ -2,7 +2,6 @@
 // dispatcher has its own tests).
 import type { NormalizedDefinition, NormalizedWorker } from "@workers/config";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Headers, type ProcessInfo, StoppedError, startWorkers } from "../src/index.js";
 import type {
   ChannelOp,
   ModuleRef,
@@ -10,7 +9,8 @@ import type {
   ThreadDispatcher,
   ThreadDispatcherOptions,
   ThreadTask,
-} from "../src/internal/dispatch.js";
+} from "../src/dispatch/types.js";
+import { type Headers, type ProcessInfo, StoppedError, startWorkers } from "../src/index.js";
 import { flush, latch, recorder } from "./helpers.js";
 
 class FakeDispatcher implements ThreadDispatcher {
@@ -63,7 +63,7 @@ class FakeDispatcher implements ThreadDispatcher {
 let current: FakeDispatcher | undefined;
 let failLoad: Error | undefined;
 
-vi.mock("../src/internal/thread-loader.js", () => ({
+vi.mock("../src/dispatch/thread-loader.js", () => ({
   loadThreadDispatcher: async () => (options: ThreadDispatcherOptions) => {
     current = new FakeDispatcher(options);
     current.failLoad = failLoad;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startWorkers } from "../src/index.js";
-import { Histogram } from "../src/internal/histogram.js";
+import { Histogram } from "../src/observability/histogram.js";
 import { latch } from "./helpers.js";
 
 afterEach(() => {

@@ -3,13 +3,13 @@
 // members, proxies that throw, options of the wrong type. Each is a value or a coded error for
 // that call alone; no worker loop dies, nothing is lost, nothing is left parked.
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { workerExecArgv } from "../../src/dispatch/thread/exec-argv.js";
 import {
   type Components,
   type StartOptions,
   startWorkers,
   type WorkersSystem,
 } from "../../src/index.js";
-import { workerExecArgv } from "../../src/thread/exec-argv.js";
 import { flush, latch, recorder } from "../helpers.js";
 import { tsxExecArgv } from "./ledger.js";
 

@@ -1,6 +1,6 @@
 import { chan } from "@workers/channels";
 import { afterAll, expect, test } from "vitest";
-import type { ChannelOp } from "../../src/internal/dispatch.js";
+import type { ChannelOp } from "../../src/dispatch/types.js";
 import { dispatcher, fixture, recorder, task, track } from "./helpers.js";
 
 const channels = { out: chan<unknown>(1), small: chan<unknown>(1) };

@@ -3,8 +3,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { chan } from "@workers/channels";
 import { afterAll, expect, test } from "vitest";
-import type { ChannelOp } from "../../src/internal/dispatch.js";
-import { createThreadDispatcher } from "../../src/thread/thread-dispatcher.js";
+import { createThreadDispatcher } from "../../src/dispatch/thread/thread-dispatcher.js";
+import type { ChannelOp } from "../../src/dispatch/types.js";
 import { fixture, task, tsxExecArgv } from "./helpers.js";
 
 const als = new AsyncLocalStorage<string>();

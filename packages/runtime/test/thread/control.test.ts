@@ -146,7 +146,7 @@ describe("transfer", () => {
   });
 
   test("a message body marked with transfer() is moved to the thread", async () => {
-    const { transfer } = await import("../../src/thread/transfer.js");
+    const { transfer } = await import("../../src/dispatch/thread/transfer.js");
     const bytes = new Uint8Array(32);
     const run = d.run(task(fixture("control", "receive"), transfer(bytes)));
     expect(bytes.byteLength).toBe(0);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { decodeThrown, encodeThrown } from "../../src/thread/error-codec.js";
+import { decodeThrown, encodeThrown } from "../../src/dispatch/thread/error-codec.js";
 
 /** Encodes, crosses a structured clone (as postMessage does), decodes. */
 const roundTrip = (thrown: unknown): unknown => decodeThrown(structuredClone(encodeThrown(thrown)));

@@ -1,11 +1,11 @@
+import { createThreadDispatcher } from "../../src/dispatch/thread/thread-dispatcher.js";
 import type {
   ChannelOp,
   ModuleRef,
   ThreadOptions,
   ThreadTask,
   WorkerInfo,
-} from "../../src/internal/dispatch.js";
-import { createThreadDispatcher } from "../../src/thread/thread-dispatcher.js";
+} from "../../src/dispatch/types.js";
 
 /** The tsx loader for thread workers written in TypeScript (tests only). */
 export const tsxExecArgv: readonly string[] = [

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { sourceLocation } from "../../src/dispatch/thread/source-location.js";
 import type { ThreadLoadError } from "../../src/errors.js";
 import { startWorkers } from "../../src/index.js";
-import { sourceLocation } from "../../src/thread/source-location.js";
 import { dispatcher, fixture, tsxExecArgv } from "./helpers.js";
 
 // The broken modules are written at run time: a file that does not parse would break the

@@ -11,7 +11,7 @@ import {
   threadExecArgv,
   threadFlags,
   tsxPreload,
-} from "../../src/thread/loaders.js";
+} from "../../src/dispatch/thread/loaders.js";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
 const tsxRoot = dirname(createRequire(join(packageDir, "noop.js")).resolve("tsx/package.json"));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { defaultMaxThreads, resolveThreadOptions } from "../../src/dispatch/thread/options.js";
 import { ThreadOptionsError } from "../../src/errors.js";
-import { defaultMaxThreads, resolveThreadOptions } from "../../src/thread/options.js";
 
 describe("thread options", () => {
   test("defaults suit a 2-core machine: two threads, started on demand", () => {

@@ -2,6 +2,8 @@
 
 import { type Channel, chan } from "@workers/channels";
 import type { NormalizedDefinition } from "@workers/config";
+import { loadThreadDispatcher } from "../dispatch/thread-loader.js";
+import type { ChannelOp, ModuleRef, ThreadDispatcher } from "../dispatch/types.js";
 import {
   DroppedError,
   InvalidArgumentError,
@@ -11,6 +13,14 @@ import {
   TimeoutError,
   UnknownChannelError,
 } from "../errors.js";
+import { DevGuard } from "../observability/dev-guard.js";
+import { errorEvent, guardEvent } from "../observability/events.js";
+import {
+  type ResolvedObservability,
+  resolveObservability,
+} from "../observability/observability.js";
+import { snapshot } from "../observability/stats.js";
+import { ChannelFacade } from "../transport/channel-facade.js";
 import type {
   Components,
   CustomEvent,
@@ -23,20 +33,13 @@ import type {
   WorkersEvent,
   WorkersSystem,
 } from "../types.js";
+import { CommandWorker, PUT_ASYNC, PUT_BLOCK } from "../workers/command-worker.js";
+import { TickerWorker } from "../workers/ticker-worker.js";
+import type { Job, WorkerRunner } from "../workers/worker-runner.js";
 import { abortSignal, durationMs, optionsObject } from "./arguments.js";
-import { ChannelFacade } from "./channel-facade.js";
-import { CommandWorker, PUT_ASYNC, PUT_BLOCK } from "./command-worker.js";
-import { DevGuard } from "./dev-guard.js";
-import type { ChannelOp, ModuleRef, ThreadDispatcher } from "./dispatch.js";
 import { EMPTY_HEADERS, epochNow, isThenable, MessageEnvelope } from "./envelope.js";
-import { errorEvent, guardEvent } from "./events.js";
-import { type ResolvedObservability, resolveObservability } from "./observability.js";
 import { PendingRequest } from "./pending-request.js";
 import { watchSignal } from "./signal-requests.js";
-import { snapshot } from "./stats.js";
-import { loadThreadDispatcher } from "./thread-loader.js";
-import { TickerWorker } from "./ticker-worker.js";
-import type { Job, WorkerRunner } from "./worker-runner.js";
 
 /** How long `stop` waits for aborted work to settle before reporting it. */
 export const ABORT_GRACE_MS = 100;

@@ -1,4 +1,4 @@
-import type { WorkerInfo } from "../internal/dispatch.js";
+import type { WorkerInfo } from "../types.js";
 
 /**
  * A channel as a thread worker sees it: both operations are carried out on the main thread.

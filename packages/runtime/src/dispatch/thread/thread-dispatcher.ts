@@ -10,7 +10,7 @@ import {
   ThreadCrashedError,
   ThreadLoadError,
   ThreadQueueFullError,
-} from "../errors.js";
+} from "../../errors.js";
 import type {
   ContextRunner,
   ModuleRef,
@@ -19,7 +19,7 @@ import type {
   ThreadDispatcher,
   ThreadPoolStats,
   ThreadTask,
-} from "../internal/dispatch.js";
+} from "../types.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
 import { threadFlags } from "./loaders.js";

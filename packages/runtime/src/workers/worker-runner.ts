@@ -4,11 +4,17 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Channel } from "@workers/channels";
 import type { NormalizedWorker, WorkerFn } from "@workers/config";
+import type {
+  ContextRunner,
+  ModuleRef,
+  TaskOutcome,
+  ThreadTask,
+  WorkerInfo,
+} from "../dispatch/types.js";
+import { Histogram } from "../observability/histogram.js";
+import { EMPTY_HEADERS, isThenable, MessageEnvelope, nextMessageId } from "../system/envelope.js";
+import type { Runtime } from "../system/runtime.js";
 import type { Components, Headers, ProcessInfo, StatsSnapshot, WorkerContext } from "../types.js";
-import type { ContextRunner, ModuleRef, TaskOutcome, ThreadTask, WorkerInfo } from "./dispatch.js";
-import { EMPTY_HEADERS, isThenable, MessageEnvelope, nextMessageId } from "./envelope.js";
-import { Histogram } from "./histogram.js";
-import type { Runtime } from "./runtime.js";
 
 /** `ctx` of a go worker: shared parts are the runner's, per message only headers and signal. */
 class GoContext implements WorkerContext {

@@ -1,6 +1,6 @@
 // The dispatcher's bookkeeping for messages on their way through the pool (internal).
 import { performance } from "node:perf_hooks";
-import type { TaskOutcome, ThreadTask } from "../internal/dispatch.js";
+import type { TaskOutcome, ThreadTask } from "../types.js";
 
 /** What aborts a message when its signal fires. */
 export interface AbortTarget {

@@ -2,7 +2,7 @@
 // thread hands over a MessagePort when it starts; requests and answers travel on it, and so
 // does the shutdown round at stop.
 import type { MessagePort } from "node:worker_threads";
-import type { ChannelOp, ContextRunner } from "../internal/dispatch.js";
+import type { ChannelOp, ContextRunner } from "../types.js";
 import { decodeThrown, encodeThrown } from "./error-codec.js";
 import {
   type OpRequest,

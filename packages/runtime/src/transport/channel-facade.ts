@@ -3,7 +3,7 @@
 // channel's own.
 
 import type { Channel, OperationOptions } from "@workers/channels";
-import type { Runtime } from "./runtime.js";
+import type { Runtime } from "../system/runtime.js";
 
 export class ChannelFacade implements Channel<unknown> {
   constructor(

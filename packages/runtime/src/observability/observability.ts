@@ -1,5 +1,6 @@
 // Resolves the emitter and the instrumentation hooks from the components, once, at start.
 
+import { isThenable } from "../system/envelope.js";
 import type {
   Components,
   CustomEvent,
@@ -11,7 +12,6 @@ import type {
   WorkersSystem,
 } from "../types.js";
 import { consoleEmitter } from "./console-emitter.js";
-import { isThenable } from "./envelope.js";
 
 /** Returns what the user's callback returned (a promise is watched for rejection). */
 type Sink = (event: WorkersEvent | CustomEvent) => unknown;

@@ -1,7 +1,7 @@
 // Builders of the runtime's events (exact shapes in types.ts).
 
 import type { ErrorEvent, GuardEvent } from "../types.js";
-import type { WorkerRunner } from "./worker-runner.js";
+import type { WorkerRunner } from "../workers/worker-runner.js";
 
 export function errorMessage(error: unknown): string {
   // Any thrown value, even one whose every access throws, must not break the worker loop.

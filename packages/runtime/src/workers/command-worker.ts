@@ -5,8 +5,8 @@
 
 import type { Channel, PutMode } from "@workers/channels";
 import type { NormalizedWorker } from "@workers/config";
-import { MessageEnvelope } from "./envelope.js";
-import type { Runtime } from "./runtime.js";
+import { MessageEnvelope } from "../system/envelope.js";
+import type { Runtime } from "../system/runtime.js";
 import { WorkerRunner } from "./worker-runner.js";
 
 const YIELD_EVERY = 1024;

@@ -1,7 +1,7 @@
 import type { Channel } from "@workers/channels";
+import type { ThreadDispatcher } from "../dispatch/types.js";
 import type { ChannelStats, StatsSnapshot, WorkerStats } from "../types.js";
-import type { ThreadDispatcher } from "./dispatch.js";
-import type { WorkerRunner } from "./worker-runner.js";
+import type { WorkerRunner } from "../workers/worker-runner.js";
 
 /** `stats()`: plain JSON built from the runners' counters and the channels' state. */
 export function snapshot(

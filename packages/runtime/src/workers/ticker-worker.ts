@@ -4,7 +4,7 @@
 // slot is skipped too (no overlap). The tick number is the slot index, so skips leave gaps.
 
 import type { NormalizedWorker } from "@workers/config";
-import type { Runtime } from "./runtime.js";
+import type { Runtime } from "../system/runtime.js";
 import { WorkerRunner } from "./worker-runner.js";
 
 export class TickerWorker extends WorkerRunner {

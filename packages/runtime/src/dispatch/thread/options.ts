@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import { ThreadOptionsError } from "../errors.js";
-import { MAX_TIMER_MS } from "../internal/arguments.js";
-import type { ThreadOptions } from "../internal/dispatch.js";
+import { ThreadOptionsError } from "../../errors.js";
+import { MAX_TIMER_MS } from "../../system/arguments.js";
+import type { ThreadOptions } from "../types.js";
 
 /** `ThreadOptions` with the defaults filled in (internal). */
 export interface ResolvedThreadOptions {
