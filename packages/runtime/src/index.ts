@@ -21,6 +21,13 @@ export {
 } from "./errors.js";
 export { startWorkers } from "./start-workers.js";
 export type {
+  Delivery,
+  Transport,
+  TransportChannel,
+  TransportChannelSpec,
+  TransportHooks,
+} from "./transport/types.js";
+export type {
   ChannelStats,
   Components,
   CustomEvent,

@@ -7,7 +7,7 @@ import {
 import { InvalidArgumentError } from "./errors.js";
 import { optionsObject } from "./system/arguments.js";
 import { isNormalized } from "./system/normalize.js";
-import { Runtime } from "./system/runtime.js";
+import { createSystem } from "./system/system.js";
 import type { Components, StartOptions, WorkersSystem } from "./types.js";
 
 /**
@@ -51,14 +51,7 @@ export async function startWorkers<const D extends WorkersDefinitionInput | Norm
         definition,
         o.baseUrl === undefined ? undefined : { baseUrl: o.baseUrl },
       );
-  const runtime = new Runtime(normalized, components, o);
-  try {
-    await runtime.start(o);
-  } catch (error) {
-    await runtime.stop({ drain: false, timeoutMs: 0 }).catch(() => {});
-    throw error;
-  }
-  return runtime as WorkersSystem<D>;
+  return (await createSystem(normalized, components, o)) as WorkersSystem<D>;
 }
 
 /** A definition that throws when read (a revoked proxy) is not; validation reports it. */

@@ -180,15 +180,31 @@ describe("instrumentation hooks", () => {
     ]);
     expect(processed).toEqual([
       [
-        { workerId: "first", channel: "a", dispatch: "go", messageId: expect.any(String) },
+        {
+          workerId: "first",
+          channel: "a",
+          dispatch: "go",
+          messageId: expect.any(String),
+          enqueuedAt: expect.any(Number),
+        },
         { trace: "caller" },
       ],
       [
-        { workerId: "second", channel: "b", dispatch: "go", messageId: expect.any(String) },
+        {
+          workerId: "second",
+          channel: "b",
+          dispatch: "go",
+          messageId: expect.any(String),
+          enqueuedAt: expect.any(Number),
+        },
         { trace: "process:first" },
       ],
     ]);
     expect(processed[0]![0].messageId).not.toBe(processed[1]![0].messageId);
+    // Queue wait: when each message was put, on the wall clock.
+    const putAt = processed.map(([info]) => info.enqueuedAt as number);
+    expect(putAt[0]).toBeLessThanOrEqual(putAt[1]!);
+    expect(Math.abs(putAt[0]! - Date.now())).toBeLessThan(60_000);
     expect(seenHeaders).toEqual([{ trace: "process:first" }]);
     // side is not an input channel: plain values there
     expect(await system.channels.side.take()).toBe(1);

@@ -1,7 +1,7 @@
 // Builders of the runtime's events (exact shapes in types.ts).
 
+import type { ErrorSource } from "../system/host.js";
 import type { ErrorEvent, GuardEvent } from "../types.js";
-import type { WorkerRunner } from "../workers/worker-runner.js";
 
 export function errorMessage(error: unknown): string {
   // Any thrown value, even one whose every access throws, must not break the worker loop.
@@ -15,7 +15,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** The seed's error event; `failChan` present when the worker has one (the event is offered there). */
-export function errorEvent(runner: WorkerRunner, msg: unknown, error: unknown): ErrorEvent {
+export function errorEvent(runner: ErrorSource, msg: unknown, error: unknown): ErrorEvent {
   const base = {
     type: "workers.error" as const,
     workerId: runner.name,

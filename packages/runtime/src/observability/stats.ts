@@ -1,12 +1,28 @@
-import type { Channel } from "@workers/channels";
 import type { ThreadDispatcher } from "../dispatch/types.js";
-import type { ChannelStats, StatsSnapshot, WorkerStats } from "../types.js";
-import type { WorkerRunner } from "../workers/worker-runner.js";
+import type { TransportChannel } from "../transport/types.js";
+import type {
+  ChannelStats,
+  LatencySummary,
+  StatsSnapshot,
+  WorkerInfo,
+  WorkerStats,
+} from "../types.js";
 
-/** `stats()`: plain JSON built from the runners' counters and the channels' state. */
+/** A worker's counters, as `stats()` reads them. */
+export interface WorkerCounters {
+  readonly name: string;
+  readonly info: WorkerInfo;
+  readonly processed: number;
+  readonly errors: number;
+  readonly inFlight: number;
+  readonly skippedTicks: number;
+  readonly outcomes: { readonly latency: { summary(): LatencySummary } };
+}
+
+/** `stats()`: plain JSON built from the workers' counters and the channels' state. */
 export function snapshot(
-  runners: readonly WorkerRunner[],
-  channelMap: Readonly<Record<string, Channel<unknown>>>,
+  workers: readonly WorkerCounters[],
+  channels: ReadonlyMap<string, TransportChannel>,
   dropCounts: Readonly<Record<string, number>>,
   startedAt: number,
   dispatcher: ThreadDispatcher | undefined,
@@ -15,36 +31,23 @@ export function snapshot(
   // never read through the prototype.
   const workerEntries: [string, WorkerStats][] = [];
   const errorEntries: [string, number][] = [];
-  for (const r of runners) {
-    errorEntries.push([r.name, r.errors]);
+  for (const w of workers) {
+    errorEntries.push([w.name, w.errors]);
     workerEntries.push([
-      r.name,
+      w.name,
       {
-        kind: r.info.kind,
-        dispatch: r.info.dispatch,
-        processed: r.processed,
-        errors: r.errors,
-        inFlight: r.inFlight,
-        skippedTicks: r.skippedTicks,
-        latencyMs: r.latency.summary(),
+        kind: w.info.kind,
+        dispatch: w.info.dispatch,
+        processed: w.processed,
+        errors: w.errors,
+        inFlight: w.inFlight,
+        skippedTicks: w.skippedTicks,
+        latencyMs: w.outcomes.latency.summary(),
       },
     ]);
   }
   const channelEntries: [string, ChannelStats][] = [];
-  for (const [name, ch] of Object.entries(channelMap)) {
-    channelEntries.push([
-      name,
-      {
-        size: ch.size,
-        capacity: ch.capacity,
-        bufferType: ch.bufferType,
-        pendingPuts: ch.pendingPuts,
-        pendingTakes: ch.pendingTakes,
-        drops: ch.drops,
-        closed: ch.closed,
-      },
-    ]);
-  }
+  for (const [name, ch] of channels) channelEntries.push([name, ch.stats()]);
   const base = {
     at: Date.now(),
     uptimeMs: Math.round((performance.now() - startedAt) * 1000) / 1000,

@@ -3,26 +3,23 @@
 // channel's own.
 
 import type { Channel, OperationOptions } from "@workers/channels";
-import type { Runtime } from "../system/runtime.js";
 
 export class ChannelFacade implements Channel<unknown> {
   constructor(
-    private readonly rt: Runtime,
     private readonly ch: Channel<unknown>,
-    private readonly channelName: string,
-    private readonly workerId: string,
+    private readonly wrap: (value: unknown) => unknown,
   ) {}
 
   put(value: unknown, options?: OperationOptions): Promise<boolean> {
-    return this.ch.put(this.rt.wrap(this.channelName, value, this.workerId), options);
+    return this.ch.put(this.wrap(value), options);
   }
 
   putAsync(value: unknown, callback?: (accepted: boolean) => void): boolean {
-    return this.ch.putAsync(this.rt.wrap(this.channelName, value, this.workerId), callback);
+    return this.ch.putAsync(this.wrap(value), callback);
   }
 
   offer(value: unknown): boolean {
-    return this.ch.offer(this.rt.wrap(this.channelName, value, this.workerId));
+    return this.ch.offer(this.wrap(value));
   }
 
   take(options?: OperationOptions): Promise<unknown> {

@@ -1,13 +1,16 @@
 // A command worker's loop: takes from its input channel and runs up to `concurrency` messages
 // at once (1: strictly in order). A busy loop pays no microtask per message: it drains what is
 // buffered with `poll()` and awaits `take()` only when the channel is empty, yielding to the
-// macrotask queue every YIELD_EVERY messages so timers and I/O are never starved.
+// macrotask queue every YIELD_EVERY messages so timers and I/O are never starved. From an
+// acknowledged transport each value is a `Delivery`, settled when its message ends.
 
 import type { Channel, PutMode } from "@workers/channels";
 import type { NormalizedWorker } from "@workers/config";
+import type { Item } from "../dispatch/executor.js";
 import { MessageEnvelope } from "../system/envelope.js";
-import type { Runtime } from "../system/runtime.js";
-import { WorkerRunner } from "./worker-runner.js";
+import type { WorkerHost } from "../system/host.js";
+import type { Delivery, TransportChannel } from "../transport/types.js";
+import { Worker, type WorkerDeps } from "./worker.js";
 
 const YIELD_EVERY = 1024;
 
@@ -25,8 +28,16 @@ function yieldToMacrotasks(): Promise<void> {
   });
 }
 
-export class CommandWorker extends WorkerRunner {
+export class CommandWorker extends Worker {
+  /** The input as producers see it. */
   readonly channel: Channel<unknown>;
+  /** Where the loop takes from: the channel itself in memory, else its transport. */
+  private readonly source: {
+    poll(): unknown;
+    take(options?: { signal?: AbortSignal }): Promise<unknown>;
+  };
+  /** Values taken are `Delivery` objects to settle. */
+  readonly acknowledged: boolean;
   readonly concurrency: number;
   readonly batchSize: number;
   /** How long a partial batch waits for more messages (`batch.maxWaitMs`). */
@@ -54,22 +65,30 @@ export class CommandWorker extends WorkerRunner {
     }
   };
 
-  constructor(rt: Runtime, def: NormalizedWorker, channel: Channel<unknown>, putMode: PutMode) {
-    super(rt, def);
-    this.channel = channel;
+  constructor(
+    host: WorkerHost,
+    def: NormalizedWorker,
+    deps: WorkerDeps,
+    input: TransportChannel,
+    putMode: PutMode,
+  ) {
+    super(host, def, deps);
+    this.channel = input.channel;
+    this.acknowledged = input.acknowledged;
+    this.source = input.acknowledged ? input : input.channel;
     this.putMode = putMode;
     this.putKind = putMode === "block" ? PUT_BLOCK : putMode === "drop" ? PUT_DROP : PUT_ASYNC;
     this.concurrency = def.concurrency;
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
     this.batchWaitMs = this.batchSize > 1 ? (def.batch?.maxWaitMs ?? 0) : 0;
-    this.onRelease = this.releaseSlot;
+    this.outcomes.onRelease = this.releaseSlot;
   }
 
   start(): void {
     this.loopDone = this.loop().finally(() => {
       this.exited = true;
       this.waiting = false;
-      this.rt.progress();
+      this.host.progress();
     });
   }
 
@@ -87,43 +106,41 @@ export class CommandWorker extends WorkerRunner {
    * and the loop goes on.
    */
   private async loop(): Promise<void> {
-    const ch = this.channel;
+    const src = this.source;
     let burst = 0;
     for (;;) {
       if (this.halted) return;
       let value: unknown;
       let handed = false;
       try {
-        value = ch.poll();
+        value = src.poll();
         if (value === undefined) {
-          if (ch.closed) return;
-          const next = ch.take();
+          if (this.channel.closed) return;
+          const next = src.take();
           // Marked after `take()` registered, so a quiescence check sees the pending take.
           this.waiting = true;
-          this.rt.progress();
+          this.host.progress();
           value = await next;
           this.waiting = false;
           if (value === undefined) return;
           if (this.halted) {
-            this.rt.shutdownDropValue(this.name, this.inChannel, value);
+            this.giveUp(value);
             return;
           }
         }
         let pending: Promise<void> | undefined;
         if (this.batchSize > 1) {
-          const items = [unwrap(value)];
+          const items = [this.unwrap(value)];
           this.fillFromBuffer(items);
           if (items.length < this.batchSize && this.batchWaitMs > 0) {
             await this.waitForMore(items);
             if (this.halted) {
-              for (const item of items) {
-                this.rt.shutdownDrop(this.name, this.inChannel, item.env, item.body);
-              }
+              for (const item of items) this.giveUpItem(item);
               return;
             }
           }
           handed = true;
-          pending = this.executeBatch(items);
+          pending = this.executor.runBatch(items);
         } else {
           handed = true;
           pending = this.runOne(value);
@@ -141,7 +158,11 @@ export class CommandWorker extends WorkerRunner {
         }
       } catch (error) {
         this.waiting = false;
-        this.fault(handed ? undefined : value, error);
+        if (handed || value === undefined) this.outcomes.fault(undefined, error, undefined);
+        else {
+          const item = this.unwrap(value);
+          this.outcomes.fault(item.env ?? item.body, error, item.delivery);
+        }
         // Never a hot spin on a fault that repeats.
         await yieldToMacrotasks();
       }
@@ -156,17 +177,47 @@ export class CommandWorker extends WorkerRunner {
   // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer), the most
   // expensive step of a trivial message.
   private runOne(value: unknown): Promise<void> | undefined {
+    if (this.acknowledged) {
+      const item = this.unwrap(value);
+      return this.executor.run(item.env, item.body, item.delivery);
+    }
     return typeof value === "object" && value instanceof MessageEnvelope
-      ? this.execute(value, value.body)
-      : this.execute(undefined, value);
+      ? this.executor.run(value, value.body, undefined)
+      : this.executor.run(undefined, value, undefined);
+  }
+
+  /** A value taken from the input: its envelope (if any), body and delivery (if any). */
+  unwrap(value: unknown): Item {
+    let delivery: Delivery | undefined;
+    if (this.acknowledged) {
+      delivery = value as Delivery;
+      value = delivery.value;
+    }
+    return typeof value === "object" && value instanceof MessageEnvelope
+      ? { env: value, body: value.body, delivery }
+      : { env: undefined, body: value, delivery };
+  }
+
+  /** `stop` took a value the loop will not run: a shutdown drop, or back to its transport. */
+  giveUp(value: unknown): void {
+    this.giveUpItem(this.unwrap(value));
+  }
+
+  private giveUpItem(item: Item): void {
+    if (item.delivery !== undefined) {
+      item.delivery.nak(0);
+      this.host.returned(item.env);
+    } else {
+      this.host.shutdownDrop(this.name, this.inChannel, item.env, item.body);
+    }
   }
 
   /** Adds what is already buffered, up to the batch size. */
-  private fillFromBuffer(items: BatchItem[]): void {
+  private fillFromBuffer(items: Item[]): void {
     while (items.length < this.batchSize) {
-      const value = this.channel.poll();
+      const value = this.source.poll();
       if (value === undefined) return;
-      items.push(unwrap(value));
+      items.push(this.unwrap(value));
     }
   }
 
@@ -174,7 +225,7 @@ export class CommandWorker extends WorkerRunner {
    * `batch.maxWaitMs` > 0: waits up to that long (from now) for more messages to fill a
    * partial batch. The loop is not idle meanwhile, so a draining stop waits for the batch.
    */
-  private async waitForMore(items: BatchItem[]): Promise<void> {
+  private async waitForMore(items: Item[]): Promise<void> {
     const deadline = performance.now() + this.batchWaitMs;
     while (items.length < this.batchSize && !this.halted) {
       const remaining = deadline - performance.now();
@@ -183,26 +234,15 @@ export class CommandWorker extends WorkerRunner {
       const timer = setTimeout(() => controller.abort(), remaining);
       let value: unknown;
       try {
-        value = await this.channel.take({ signal: controller.signal });
+        value = await this.source.take({ signal: controller.signal });
       } catch {
         return; // the wait is over
       } finally {
         clearTimeout(timer);
       }
       if (value === undefined) return;
-      items.push(unwrap(value));
+      items.push(this.unwrap(value));
       this.fillFromBuffer(items);
     }
   }
-}
-
-interface BatchItem {
-  env: MessageEnvelope | undefined;
-  body: unknown;
-}
-
-function unwrap(value: unknown): BatchItem {
-  return typeof value === "object" && value instanceof MessageEnvelope
-    ? { env: value, body: value.body }
-    : { env: undefined, body: value };
 }

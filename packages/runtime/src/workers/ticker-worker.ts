@@ -4,10 +4,10 @@
 // slot is skipped too (no overlap). The tick number is the slot index, so skips leave gaps.
 
 import type { NormalizedWorker } from "@workers/config";
-import type { Runtime } from "../system/runtime.js";
-import { WorkerRunner } from "./worker-runner.js";
+import type { WorkerHost } from "../system/host.js";
+import { Worker, type WorkerDeps } from "./worker.js";
 
-export class TickerWorker extends WorkerRunner {
+export class TickerWorker extends Worker {
   readonly intervalMs: number;
   readonly initialDelayMs: number;
   readonly out: string | undefined;
@@ -16,8 +16,8 @@ export class TickerWorker extends WorkerRunner {
   private running = false;
   private halted = false;
 
-  constructor(rt: Runtime, def: NormalizedWorker) {
-    super(rt, def);
+  constructor(host: WorkerHost, def: NormalizedWorker, deps: WorkerDeps) {
+    super(host, def, deps);
     this.intervalMs = Math.max(1, def.intervalMs ?? 1000);
     this.initialDelayMs = Math.max(0, def.initialDelayMs ?? this.intervalMs);
     this.out = def.out;
@@ -51,12 +51,12 @@ export class TickerWorker extends WorkerRunner {
   }
 
   private tick(n: number): void {
-    if (this.out !== undefined) this.rt.deliver(this.out, n, this.name, "ticker-output-drop");
-    if (this.fn === undefined && this.ref === undefined) {
-      this.processed++;
+    if (this.out !== undefined) this.host.deliver(this.out, n, this.name, "ticker-output-drop");
+    if (!this.hasFunction) {
+      this.outcomes.processed++;
       return;
     }
-    const pending = this.execute(undefined, n);
+    const pending = this.executor.run(undefined, n, undefined);
     if (pending !== undefined) {
       this.running = true;
       void pending.then(() => {

@@ -1,0 +1,116 @@
+// The `around` hook (tracing) as a wrapper of a worker's call: each message runs inside
+// `around(info, headers, run)`, and its outcome is recorded inside `run`, so what the outcome
+// sends on (an output offer, a reply) happens in the context `around` made current.
+
+import { EMPTY_HEADERS, type MessageEnvelope, nextMessageId } from "../system/envelope.js";
+import type { Delivery } from "../transport/types.js";
+import type { Headers, ProcessInfo } from "../types.js";
+import type { Job, Outcomes } from "../workers/outcomes.js";
+import type { Executor, ExecutorTarget, Item } from "./executor.js";
+
+export type Around = <T>(
+  info: ProcessInfo,
+  headers: Readonly<Headers>,
+  run: () => Promise<T>,
+) => Promise<T>;
+
+/**
+ * Marks `run()`'s promise as handled (its outcome is recorded inside it) and returns it as is:
+ * an `around` that does not pass the rejection on must not cause an unhandled rejection.
+ */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** What `around` is told about a message. */
+export function processInfo(target: ExecutorTarget, env: MessageEnvelope | undefined): ProcessInfo {
+  const info = target.info;
+  const messageId = env === undefined ? nextMessageId() : env.id;
+  const base: ProcessInfo =
+    info.in === undefined
+      ? { workerId: info.name, dispatch: info.dispatch, messageId }
+      : { workerId: info.name, channel: info.in, dispatch: info.dispatch, messageId };
+  return env !== undefined && env.enqueuedAt > 0 ? { ...base, enqueuedAt: env.enqueuedAt } : base;
+}
+
+export function headersOf(env: MessageEnvelope | undefined): Readonly<Headers> {
+  return env === undefined ? EMPTY_HEADERS : env.headers;
+}
+
+/**
+ * Runs `run` inside `around` and ends the job with what `around` returns, unless `run` ended it
+ * already (the usual case); an `around` that throws synchronously fails the job like a rejection.
+ */
+export function processAround(
+  target: ExecutorTarget,
+  around: Around,
+  job: Job,
+  run: () => Promise<unknown>,
+): Promise<void> {
+  const outcomes = target.outcomes;
+  let processing: Promise<unknown>;
+  try {
+    processing = around(processInfo(target, job.env), headersOf(job.env), run);
+  } catch (error) {
+    processing = Promise.reject(error);
+  }
+  const settled = Promise.resolve(processing).then(
+    (value) => outcomes.end(job, true, value),
+    (error: unknown) => outcomes.end(job, false, error),
+  );
+  job.settled = settled;
+  return settled;
+}
+
+/** Ends `job` with `result`'s outcome and passes the outcome on (for `around` to see). */
+export function endWith(outcomes: Outcomes, job: Job, result: unknown): Promise<unknown> {
+  return Promise.resolve(result).then(
+    (value) => {
+      outcomes.end(job, true, value);
+      return value;
+    },
+    (error: unknown) => {
+      outcomes.end(job, false, error);
+      throw error;
+    },
+  );
+}
+
+/** A worker's call (go function or thread task) wrapped by `around`, one message at a time. */
+export class AroundExecutor implements Executor {
+  constructor(
+    private readonly target: ExecutorTarget,
+    private readonly around: Around,
+    private readonly call: (item: Item) => unknown,
+    private readonly batch: ((items: readonly Item[]) => Promise<void>) | undefined,
+  ) {}
+
+  run(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+  ): Promise<void> {
+    const outcomes = this.target.outcomes;
+    const job = outcomes.begin(env, body, delivery, -1);
+    const run = (): Promise<unknown> => {
+      job.startedAt = performance.now();
+      let result: unknown;
+      try {
+        result = this.call(job);
+      } catch (error) {
+        outcomes.end(job, false, error);
+        return handled(Promise.reject(error));
+      }
+      return handled(endWith(outcomes, job, result));
+    };
+    return processAround(this.target, this.around, job, run);
+  }
+
+  runBatch(items: readonly Item[]): Promise<void> {
+    if (this.batch !== undefined) return this.batch(items);
+    return Promise.all(items.map((item) => this.run(item.env, item.body, item.delivery))).then(
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,16 @@
+// Chooses a worker's executor once, when the worker is built.
+
+import type { Around } from "./around.js";
+import { AroundExecutor } from "./around.js";
+import type { Executor, ExecutorTarget } from "./executor.js";
+import { GoExecutor, goCall } from "./go/go-executor.js";
+import { aroundThreadBatch, ThreadExecutor, threadCall } from "./thread/thread-executor.js";
+
+export function buildExecutor(target: ExecutorTarget): Executor {
+  const around: Around | undefined = target.host.obs.around;
+  const thread = target.info.dispatch === "thread";
+  if (around === undefined) return thread ? new ThreadExecutor(target) : new GoExecutor(target);
+  return thread
+    ? new AroundExecutor(target, around, threadCall(target), aroundThreadBatch(target, around))
+    : new AroundExecutor(target, around, goCall(target), undefined);
+}

@@ -1,0 +1,131 @@
+// Go dispatch: the function runs on the event loop, called directly by the worker's loop. A
+// message whose function returns a plain value (or throws) ends synchronously: no job, no
+// promise, no microtask.
+
+import type { Channel } from "@workers/channels";
+import type { WorkerFn } from "@workers/config";
+import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../../system/envelope.js";
+import type { Delivery } from "../../transport/types.js";
+import type { Components, Headers, StatsSnapshot, WorkerContext, WorkerInfo } from "../../types.js";
+import type { Outcomes } from "../../workers/outcomes.js";
+import type { Executor, ExecutorTarget, Item } from "../executor.js";
+
+/** `ctx` of a go worker: shared parts are the worker's, per message only headers and signal. */
+class GoContext implements WorkerContext {
+  readonly components: Components;
+  readonly channels: Readonly<Record<string, Channel<unknown>>>;
+  readonly worker: WorkerInfo;
+  readonly headers: Readonly<Headers>;
+  readonly signal: AbortSignal;
+  readonly stats: () => StatsSnapshot;
+  readonly emit: WorkerContext["emit"];
+
+  constructor(target: ExecutorTarget, headers: Readonly<Headers>, signal: AbortSignal) {
+    const host = target.host;
+    this.components = host.components;
+    this.channels = target.ctxChannels;
+    this.worker = target.info;
+    this.headers = headers;
+    this.signal = signal;
+    this.stats = host.stats;
+    this.emit = host.emit;
+  }
+}
+
+/** The `ctx` of one message: shared when it has no headers and no signal of its own. */
+export function goContext(
+  target: ExecutorTarget,
+  shared: WorkerContext,
+  env: MessageEnvelope | undefined,
+): WorkerContext {
+  return env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
+    ? shared
+    : new GoContext(
+        target,
+        env.headers,
+        env.abort === undefined ? target.host.stopSignal : env.abort.signal,
+      );
+}
+
+/** The ctx of messages with no headers and no signal of their own (read-only, shared). */
+export function sharedGoContext(target: ExecutorTarget): WorkerContext {
+  return new GoContext(target, EMPTY_HEADERS, target.host.stopSignal);
+}
+
+/** A go worker without `around`: the function called straight from the loop. */
+export class GoExecutor implements Executor {
+  private readonly fn: WorkerFn;
+  private readonly outcomes: Outcomes;
+  private readonly shared: WorkerContext;
+
+  constructor(private readonly target: ExecutorTarget) {
+    this.fn = target.fn!;
+    this.outcomes = target.outcomes;
+    this.shared = sharedGoContext(target);
+  }
+
+  run(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+  ): Promise<void> | undefined {
+    const ctx = goContext(this.target, this.shared, env);
+    // Clock reads are the most expensive part of a trivial message: the first messages of a
+    // worker are all timed, then one in LATENCY_SAMPLE; an asynchronous one not sampled is
+    // timed from its first await when the worker was idle.
+    const startedAt = this.outcomes.sampledStart(false);
+    let result: unknown;
+    try {
+      result = this.fn(ctx, body);
+    } catch (error) {
+      this.outcomes.fail(env, body, error, startedAt, delivery);
+      return undefined;
+    }
+    // A primitive result (the common case of a trivial worker) skips the thenable check.
+    if ((typeof result !== "object" && typeof result !== "function") || !isThenable(result)) {
+      this.outcomes.succeed(env, result, startedAt, delivery);
+      return undefined;
+    }
+    return this.track(env, body, delivery, result, startedAt);
+  }
+
+  // Kept out of `run` so that its closures do not cost the synchronous path a context
+  // allocation per message.
+  private track(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+    result: PromiseLike<unknown>,
+    startedAt: number,
+  ): Promise<void> {
+    const outcomes = this.outcomes;
+    const job = outcomes.begin(
+      env,
+      body,
+      delivery,
+      startedAt >= 0 ? startedAt : outcomes.inFlight === 0 ? performance.now() : -1,
+    );
+    const settled = Promise.resolve(result).then(
+      (value) => outcomes.end(job, true, value),
+      (error: unknown) => outcomes.end(job, false, error),
+    );
+    job.settled = settled;
+    return settled;
+  }
+
+  runBatch(items: readonly Item[]): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const item of items) {
+      const p = this.run(item.env, item.body, item.delivery);
+      if (p !== undefined) pending.push(p);
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+}
+
+/** Calls a go function for one message (the call `around` wraps). */
+export function goCall(target: ExecutorTarget): (item: Item) => unknown {
+  const fn = target.fn!;
+  const shared = sharedGoContext(target);
+  return (item) => fn(goContext(target, shared, item.env), item.body);
+}

@@ -1,0 +1,172 @@
+// `command` and `request`: the ways into a system from outside.
+
+import {
+  DroppedError,
+  InvalidMessageError,
+  NotExposedError,
+  StoppedError,
+  TimeoutError,
+} from "../errors.js";
+import type { Headers, RequestOptions } from "../types.js";
+import { type CommandWorker, PUT_ASYNC, PUT_BLOCK } from "../workers/command-worker.js";
+import { abortSignal, durationMs, optionsObject } from "./arguments.js";
+import type { SystemCore } from "./core.js";
+import { EMPTY_HEADERS, epochNow, isThenable, MessageEnvelope } from "./envelope.js";
+import { PendingRequest } from "./pending-request.js";
+import { watchSignal } from "./signal-requests.js";
+
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+
+/**
+ * Whether a message can travel without an envelope: nothing on its way may misread it. A
+ * thenable is refused by channels (`ERR_THENABLE`), and an envelope would be taken for one.
+ */
+function travelsBare(msg: unknown): boolean {
+  if (msg === null || (typeof msg !== "object" && typeof msg !== "function")) return true;
+  return !isThenable(msg) && !(msg instanceof MessageEnvelope);
+}
+
+export class Entry {
+  private readonly exposed = new Map<string, CommandWorker>();
+  private lastTarget: CommandWorker | undefined = undefined;
+  private lastTargetName: string | undefined = undefined;
+
+  constructor(
+    private readonly core: SystemCore,
+    workers: readonly CommandWorker[],
+    exposed: ReadonlySet<string>,
+  ) {
+    for (const w of workers) if (exposed.has(w.name)) this.exposed.set(w.name, w);
+  }
+
+  private target(worker: string, msg: unknown): CommandWorker {
+    if (this.core.phase !== "running") throw new StoppedError();
+    // A caller usually sends to the same worker again and again: the last one found is
+    // remembered (the set of exposed workers never changes), sparing a map lookup.
+    let target = this.lastTarget;
+    if (target === undefined || worker !== this.lastTargetName) {
+      target = this.exposed.get(worker);
+      if (target === undefined) {
+        throw new NotExposedError(String(worker), [...this.exposed.keys()]);
+      }
+      this.lastTarget = target;
+      this.lastTargetName = worker;
+    }
+    if (msg === undefined) throw new InvalidMessageError();
+    return target;
+  }
+
+  command(worker: string, msg: unknown): Promise<boolean> {
+    try {
+      const target = this.target(worker, msg);
+      // Uninstrumented, an envelope would carry nothing (no headers, no reply): the message
+      // travels as it is, processed like any raw value on an input channel.
+      const value =
+        this.core.instrumented || !travelsBare(msg) ? this.envelope(target.inChannel!, msg) : msg;
+      return this.send(target, value, msg, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  request(worker: string, msg: unknown, options?: RequestOptions): Promise<any> {
+    let target: CommandWorker;
+    let timeoutMs: number | undefined;
+    let signal: AbortSignal | undefined;
+    try {
+      // A malformed call is refused as such, whatever the system's state.
+      const o = optionsObject<RequestOptions>("request options", options);
+      if (o !== undefined) {
+        timeoutMs = durationMs("request options.timeoutMs", o.timeoutMs, { infinite: true });
+        signal = abortSignal("request options.signal", o.signal);
+        // Infinity: no deadline, no timer.
+        if (timeoutMs === Number.POSITIVE_INFINITY) timeoutMs = undefined;
+      }
+      target = this.target(worker, msg);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    const env = this.envelope(target.inChannel!, msg);
+    return new Promise((resolve, reject) => {
+      const pending = new PendingRequest(resolve, reject);
+      env.reply = pending;
+      if (timeoutMs !== undefined || signal !== undefined) {
+        const controller = new AbortController();
+        env.abort = controller;
+        if (timeoutMs !== undefined) {
+          const ms = timeoutMs;
+          pending.timer = setTimeout(() => {
+            const error = new TimeoutError(worker, ms);
+            pending.reject(error);
+            controller.abort(error);
+          }, timeoutMs);
+        }
+        // One abort listener per caller signal, however many requests share it.
+        if (signal !== undefined) watchSignal(signal, pending, controller);
+      }
+      if (target.putKind !== PUT_ASYNC && target.putKind !== PUT_BLOCK) {
+        // Decided now: a refusal is an input-drop (the channel cannot close in between).
+        if (!this.offerOrDrop(target, env, msg)) {
+          pending.reject(new DroppedError("input-drop", target.inChannel!));
+        }
+        return;
+      }
+      let put: Promise<boolean>;
+      try {
+        put = this.send(target, env, msg, env.abort?.signal);
+      } catch (error) {
+        pending.reject(error);
+        return;
+      }
+      put.then(
+        (accepted) => {
+          // Refused only by a closed channel: the system stopped.
+          if (!accepted) pending.reject(new StoppedError());
+        },
+        (error: unknown) => pending.reject(error),
+      );
+    });
+  }
+
+  /** Puts `value` (an envelope, or the message itself) by the channel's put mode. */
+  private send(
+    target: CommandWorker,
+    value: unknown,
+    msg: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const ch = target.channel;
+    const kind = target.putKind;
+    if (kind === PUT_ASYNC) return ch.putAsync(value) ? TRUE : FALSE;
+    if (kind === PUT_BLOCK) return signal === undefined ? ch.put(value) : ch.put(value, { signal });
+    return this.offerOrDrop(target, value, msg) ? TRUE : FALSE;
+  }
+
+  /** A refused `drop`-mode offer is an `input-drop`. */
+  private offerOrDrop(target: CommandWorker, value: unknown, msg: unknown): boolean {
+    if (target.channel.offer(value)) return true;
+    this.core.drop("input-drop", target.inChannel!, msg, target.name);
+    return false;
+  }
+
+  /**
+   * The envelope of a `command` / `request`. `enqueuedAt` is stamped when the system is
+   * instrumented (an `inject` or `around` hook reads it); otherwise it is 0 and the hot path
+   * reads no clock.
+   */
+  private envelope(channel: string, msg: unknown): MessageEnvelope {
+    const inject = this.core.obs.inject;
+    if (inject === undefined) {
+      return new MessageEnvelope(
+        msg,
+        EMPTY_HEADERS,
+        this.core.obs.around === undefined ? 0 : epochNow(),
+      );
+    }
+    const headers: Headers = {};
+    inject(headers, { channel });
+    return new MessageEnvelope(msg, headers, epochNow());
+  }
+}

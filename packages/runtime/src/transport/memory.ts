@@ -1,0 +1,46 @@
+// The default transport: a channel of `@workers/channels` in this process. Deliveries are the
+// values themselves (nothing to acknowledge), so a worker loop reads the channel directly.
+
+import { type Channel, chan } from "@workers/channels";
+import type { ChannelStats } from "../types.js";
+import type { Transport, TransportChannel, TransportChannelSpec, TransportHooks } from "./types.js";
+
+class MemoryChannel implements TransportChannel {
+  readonly acknowledged = false;
+
+  constructor(readonly channel: Channel<unknown>) {}
+
+  poll(): unknown {
+    return this.channel.poll();
+  }
+
+  take(options?: { signal?: AbortSignal }): Promise<unknown> {
+    return this.channel.take(options);
+  }
+
+  stats(): ChannelStats {
+    const ch = this.channel;
+    return {
+      size: ch.size,
+      capacity: ch.capacity,
+      bufferType: ch.bufferType,
+      pendingPuts: ch.pendingPuts,
+      pendingTakes: ch.pendingTakes,
+      drops: ch.drops,
+      closed: ch.closed,
+    };
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/** In-memory channels: the transport of every channel that names none. */
+export const memoryTransport: Transport = {
+  open(spec: TransportChannelSpec, hooks: TransportHooks): TransportChannel {
+    return new MemoryChannel(
+      chan<unknown>({ buffer: spec.buffer, bufferType: spec.bufferType, onDrop: hooks.onDrop }),
+    );
+  },
+};

@@ -1,0 +1,177 @@
+// The one place a message ends: processed (`succeed`), failed (`fail`), or given up by `stop`
+// (`abandon`). Executors start and end messages only through a worker's `Outcomes`; a message
+// in flight is a `Job`, and `end`/`abandon` take it out of flight exactly once.
+
+import type { Channel } from "@workers/channels";
+import { Histogram } from "../observability/histogram.js";
+import { MessageEnvelope } from "../system/envelope.js";
+import type { ErrorSource, WorkerHost } from "../system/host.js";
+import type { Delivery } from "../transport/types.js";
+
+/** One message in flight. */
+export class Job {
+  /** Set by `Outcomes.end`/`abandon` only. */
+  ended = false;
+  /** Part of a thread batch (the loop counts the batch, not its jobs). */
+  batched = false;
+  startedAt = -1;
+  /** Settles (never rejects) once the job ended; what `stop` waits for. */
+  settled: Promise<void> | undefined = undefined;
+
+  constructor(
+    readonly env: MessageEnvelope | undefined,
+    readonly body: unknown,
+    readonly delivery: Delivery | undefined,
+  ) {}
+}
+
+/** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
+const LATENCY_WARMUP = 64;
+const LATENCY_SAMPLE = 128;
+
+export class Outcomes {
+  processed = 0;
+  errors = 0;
+  inFlight = 0;
+  readonly latency: Histogram = new Histogram();
+  /** Messages in flight. */
+  readonly jobs: Set<Job> = new Set();
+  /** Called when a message that is not part of a batch leaves flight (the loop's slot). */
+  onRelease: (() => void) | undefined = undefined;
+  private sampleTick = 0;
+  private readonly outputChannel: Channel<unknown> | undefined;
+  private readonly outputChan: string | undefined;
+  /** Without `inject` results go to the output channel as they are. */
+  private readonly plainOutput: boolean;
+
+  constructor(
+    private readonly host: WorkerHost,
+    readonly source: ErrorSource,
+    outputChan: string | undefined,
+  ) {
+    this.outputChan = outputChan;
+    this.outputChannel = outputChan === undefined ? undefined : host.channels[outputChan];
+    this.plainOutput = host.obs.inject === undefined;
+  }
+
+  /**
+   * When a message's latency is measured: the first ones, then one in LATENCY_SAMPLE (and,
+   * with `idle`, any message started while none is in flight). -1: not measured.
+   */
+  sampledStart(idle: boolean): number {
+    const tick = ++this.sampleTick;
+    return tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 || (idle && this.inFlight === 0)
+      ? performance.now()
+      : -1;
+  }
+
+  /** A success (latency includes the output offer). */
+  succeed(
+    env: MessageEnvelope | undefined,
+    value: unknown,
+    startedAt: number,
+    delivery: Delivery | undefined,
+  ): void {
+    this.processed++;
+    if (value !== undefined) {
+      const out = this.outputChannel;
+      if (out !== undefined) {
+        if (this.plainOutput) {
+          if (!out.offer(value)) {
+            this.host.drop("output-drop", this.outputChan!, value, this.source.name);
+          }
+        } else {
+          this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
+        }
+      }
+    }
+    delivery?.ack();
+    env?.reply?.resolve(value);
+    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
+  }
+
+  /** A failure: an error event (and the fail channel), a rejected request. */
+  fail(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    error: unknown,
+    startedAt: number,
+    delivery: Delivery | undefined,
+  ): void {
+    this.errors++;
+    this.host.reportError(this.source, body, error);
+    delivery?.term(error);
+    env?.reply?.reject(error);
+    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
+  }
+
+  /** A message goes into flight. */
+  begin(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+    startedAt: number,
+  ): Job {
+    const job = new Job(env, body, delivery);
+    job.startedAt = startedAt;
+    this.inFlight++;
+    this.jobs.add(job);
+    return job;
+  }
+
+  /**
+   * Ends a job once (a job `stop` already gave up on is not ended again), then frees its slot.
+   * The outcome (output offer included) comes first, so a draining stop never sees the system
+   * quiescent while a result is still on its way to the next worker.
+   */
+  end(job: Job, ok: boolean, value: unknown): void {
+    if (job.ended) return;
+    job.ended = true;
+    try {
+      if (ok) this.succeed(job.env, value, job.startedAt, job.delivery);
+      else this.fail(job.env, job.body, value, job.startedAt, job.delivery);
+    } finally {
+      this.release(job);
+    }
+  }
+
+  /**
+   * `stop` gave up on a job: a `shutdown` drop (its late outcome is ignored), or, from an
+   * acknowledged transport, handed back to it for another consumer.
+   */
+  abandon(job: Job): void {
+    if (job.ended) return;
+    job.ended = true;
+    this.release(job);
+    if (job.delivery !== undefined) {
+      job.delivery.nak(0);
+      this.host.returned(job.env);
+    } else {
+      this.host.shutdownDrop(this.source.name, this.source.inChannel, job.env, job.body);
+    }
+  }
+
+  /**
+   * Something threw in a loop itself. A message it had taken but not handed to an executor
+   * fails (its error event, its request rejected); otherwise the error is reported alone.
+   */
+  fault(value: unknown, error: unknown, delivery: Delivery | undefined): void {
+    if (value === undefined) {
+      this.host.reportError(this.source, undefined, error);
+      return;
+    }
+    if (typeof value === "object" && value instanceof MessageEnvelope) {
+      this.fail(value, value.body, error, -1, delivery);
+    } else {
+      this.fail(undefined, value, error, -1, delivery);
+    }
+    this.host.progress();
+  }
+
+  private release(job: Job): void {
+    this.inFlight--;
+    this.jobs.delete(job);
+    if (!job.batched) this.onRelease?.();
+    this.host.progress();
+  }
+}
