@@ -14,6 +14,7 @@ export {
 } from "./function-ref.js";
 export { IssueCode } from "./issue-codes.js";
 export { loadDefinition } from "./load.js";
+export { hasNormalizedShape } from "./normalized-shape.js";
 export type {
   BatchInput,
   BufferType,

@@ -7,6 +7,8 @@ import {
   KEYWORD_KEYS,
   WORKER_ALIASES,
 } from "../src/internal/aliases.js";
+import { BATCH_KEYS, CHANNEL_KEYS, WORKER_KEYS } from "../src/internal/zod-issues.js";
+import { MAX_DELAY_MS } from "../src/schema.js";
 
 export type Entry = Record<string, unknown>;
 export interface Definition {
@@ -16,7 +18,6 @@ export interface Definition {
 }
 
 const REFS = ["./workers.js#commands", "./workers.js#heartbeat", "./workers.js"];
-const MAX_DELAY_MS = 2_147_483_647;
 
 const channelArb = fc
   .record(
@@ -170,36 +171,15 @@ const keysOf = (canonical: readonly string[], aliases: Readonly<Record<string, s
   ...canonical,
   ...Object.keys(aliases),
 ];
-const CHANNEL_KEY_POOL = [
-  ...keysOf(["buffer", "bufferType", "putMode", "transport", "subject"], CHANNEL_ALIASES),
-  ":buffer",
-  "size",
-  "worker-fn",
-];
+const CHANNEL_KEY_POOL = [...keysOf(CHANNEL_KEYS, CHANNEL_ALIASES), ":buffer", "size", "worker-fn"];
 const WORKER_KEY_POOL = [
-  ...keysOf(
-    [
-      "kind",
-      "in",
-      "workerFn",
-      "dispatch",
-      "expose",
-      "outputChan",
-      "failChan",
-      "concurrency",
-      "intervalMs",
-      "initialDelayMs",
-      "out",
-      "batch",
-    ],
-    WORKER_ALIASES,
-  ),
+  ...keysOf(WORKER_KEYS, WORKER_ALIASES),
   ":in",
   "buffer-type",
   "max-wait-ms",
   "retry",
 ];
-const BATCH_KEY_POOL = ["size", "maxWaitMs", ...Object.keys(BATCH_ALIASES), "bogus"];
+const BATCH_KEY_POOL = [...keysOf(BATCH_KEYS, BATCH_ALIASES), "bogus"];
 const ROOT_KEY_POOL = ["$schema", "channels", "workers", "extra"];
 
 const EDGE_VALUES: readonly unknown[] = [

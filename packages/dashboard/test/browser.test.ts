@@ -12,6 +12,7 @@ import {
   topology,
 } from "../src/index.js";
 import { launchChromium } from "./chromium.js";
+import { topologyWith } from "./helpers.js";
 
 const artifacts = new URL("./artifacts/", import.meta.url);
 
@@ -24,29 +25,17 @@ const closeGate = (): void => {
   });
 };
 
+const base = topologyWith(async (_ctx, msg: { n: number; fail?: boolean }) => {
+  await gate;
+  if (msg.fail) throw new Error(`job ${msg.n} failed`);
+  return msg.n * 2;
+});
+// The page counts what errorLog takes from workers/errors.
 const definition = defineWorkers({
-  channels: {
-    "jobs/in": { buffer: 4 },
-    "jobs/out": { buffer: 8 },
-    "workers/errors": { buffer: 8 },
-    ticks: { buffer: 1, bufferType: "sliding" },
-  },
+  channels: base.channels,
   workers: {
-    jobs: {
-      kind: "command",
-      in: "jobs/in",
-      expose: true,
-      outputChan: "jobs/out",
-      failChan: "workers/errors",
-      workerFn: async (_ctx, msg: { n: number; fail?: boolean }) => {
-        await gate;
-        if (msg.fail) throw new Error(`job ${msg.n} failed`);
-        return msg.n * 2;
-      },
-    },
-    results: { kind: "command", in: "jobs/out", workerFn: () => {} },
+    ...base.workers,
     errorLog: { kind: "command", in: "workers/errors", workerFn: () => {} },
-    heartbeat: { kind: "ticker", intervalMs: 60_000, out: "ticks" },
   },
 });
 

@@ -1,30 +1,38 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { defineWorkers } from "@workers/config";
+import { defineWorkers, type WorkerFn } from "@workers/config";
 
-/** A small topology with every edge role: in, output, fail and a ticker's out. */
-export const definition = defineWorkers({
-  channels: {
-    "jobs/in": { buffer: 4 },
-    "jobs/out": { buffer: 4 },
-    "workers/errors": { buffer: 4 },
-    ticks: { buffer: 1, bufferType: "sliding" },
-  },
-  workers: {
-    jobs: {
-      kind: "command",
-      in: "jobs/in",
-      expose: true,
-      outputChan: "jobs/out",
-      failChan: "workers/errors",
-      workerFn: (_ctx, n: number) => {
-        if (n < 0) throw new Error("negative");
-        return n * 2;
-      },
+/**
+ * A small topology with every edge role: in, output, fail and a ticker's out; `jobs` (exposed)
+ * runs `jobsFn`.
+ */
+export function topologyWith<F extends WorkerFn>(jobsFn: F) {
+  return defineWorkers({
+    channels: {
+      "jobs/in": { buffer: 4 },
+      "jobs/out": { buffer: 4 },
+      "workers/errors": { buffer: 4 },
+      ticks: { buffer: 1, bufferType: "sliding" },
     },
-    results: { kind: "command", in: "jobs/out", workerFn: () => {} },
-    heartbeat: { kind: "ticker", intervalMs: 60_000, out: "ticks" },
-  },
+    workers: {
+      jobs: {
+        kind: "command",
+        in: "jobs/in",
+        expose: true,
+        outputChan: "jobs/out",
+        failChan: "workers/errors",
+        workerFn: jobsFn,
+      },
+      results: { kind: "command", in: "jobs/out", workerFn: () => {} },
+      heartbeat: { kind: "ticker", intervalMs: 60_000, out: "ticks" },
+    },
+  });
+}
+
+/** The small topology, `jobs` doubling a number and throwing for a negative one. */
+export const definition = topologyWith((_ctx, n: number) => {
+  if (n < 0) throw new Error("negative");
+  return n * 2;
 });
 
 /** Listens on an ephemeral loopback port; `close` ends every connection. */

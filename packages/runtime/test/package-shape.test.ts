@@ -1,51 +1,21 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { describePackageShape, valueImports } from "../../../test/package-shape.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-
-describe("@workers/runtime package shape", () => {
-  it("is an ESM package without side effects that ships dist only", () => {
-    expect(pkg.name).toBe("@workers/runtime");
-    expect(pkg.type).toBe("module");
-    expect(pkg.sideEffects).toBe(false);
-    expect(pkg.files).toContain("dist");
-  });
-
-  it("exports types and default from dist, and source under the @workers/source condition", () => {
-    const root = pkg.exports["."];
-    expect(Object.keys(root)).toEqual(["@workers/source", "types", "default"]);
-    expect(root["@workers/source"]).toBe("./src/index.ts");
-    expect(root.types).toBe("./dist/index.d.ts");
-    expect(root.default).toBe("./dist/index.js");
-  });
-
-  it("loads its source entry", async () => {
-    const mod = await import("@workers/runtime");
-    expect(typeof mod).toBe("object");
-  });
-
-  it("exports transfer and the thread errors without loading piscina statically", async () => {
-    const mod = await import("@workers/runtime");
-    expect(typeof mod.transfer).toBe("function");
-    expect(new mod.ThreadQueueFullError(1)).toBeInstanceOf(mod.WorkersError);
-    // Follow the value imports (not `import type`, not dynamic `import()`) from the entry.
-    const seen = new Set<string>();
-    const external = new Set<string>();
-    const visit = (url: URL): void => {
-      const file = fileURLToPath(url);
-      if (seen.has(file)) return;
-      seen.add(file);
-      const source = readFileSync(file, "utf8");
-      for (const m of source.matchAll(/^(?:import|export) (?!type )[^;]*? from "([^"]+)";/gms)) {
-        const spec = m[1] as string;
-        if (spec.startsWith(".")) visit(new URL(spec.replace(/\.js$/, ".ts"), url));
-        else external.add(spec);
-      }
-    };
-    visit(new URL("../src/index.ts", import.meta.url));
-    expect(seen.size).toBeGreaterThan(5);
-    expect([...external].filter((s) => s.includes("piscina"))).toEqual([]);
-    expect([...seen].some((f) => f.endsWith("thread-dispatcher.ts"))).toBe(false);
-  });
-});
+describePackageShape(
+  {
+    dir: new URL("..", import.meta.url),
+    name: "@workers/runtime",
+    load: () => import("@workers/runtime"),
+  },
+  () => {
+    it("exports transfer and the thread errors without loading piscina statically", async () => {
+      const mod = await import("@workers/runtime");
+      expect(typeof mod.transfer).toBe("function");
+      expect(new mod.ThreadQueueFullError(1)).toBeInstanceOf(mod.WorkersError);
+      const { files, external } = valueImports(new URL("../src/index.ts", import.meta.url));
+      expect(files.size).toBeGreaterThan(5);
+      expect([...external].filter((s) => s.includes("piscina"))).toEqual([]);
+      expect([...files].some((f) => f.endsWith("thread-dispatcher.ts"))).toBe(false);
+    });
+  },
+);

@@ -23,7 +23,7 @@ export const WORKER_KEYS: readonly string[] = [
   "out",
   "batch",
 ];
-const BATCH_KEYS: readonly string[] = ["size", "maxWaitMs"];
+export const BATCH_KEYS: readonly string[] = ["size", "maxWaitMs"];
 
 export function describeValue(v: unknown): string {
   if (v === null) return "null";
