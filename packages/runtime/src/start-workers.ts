@@ -1,4 +1,5 @@
 import {
+  hasNormalizedShape,
   isNormalizedDefinition,
   type NormalizedDefinition,
   parseDefinition,
@@ -6,7 +7,6 @@ import {
 } from "@workers/config";
 import { InvalidArgumentError } from "./errors.js";
 import { optionsObject } from "./system/arguments.js";
-import { isNormalized } from "./system/normalize.js";
 import { createSystem } from "./system/system.js";
 import type { Components, StartOptions, WorkersSystem } from "./types.js";
 
@@ -57,7 +57,7 @@ export async function startWorkers<const D extends WorkersDefinitionInput | Norm
 /** A definition that throws when read (a revoked proxy) is not; validation reports it. */
 function isAlreadyNormalized(input: unknown): input is NormalizedDefinition {
   try {
-    return isNormalizedDefinition(input) || isNormalized(input);
+    return isNormalizedDefinition(input) || hasNormalizedShape(input);
   } catch {
     return false;
   }
