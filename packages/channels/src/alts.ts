@@ -1,7 +1,8 @@
-import { type Chan, internal, MAX_PENDING } from "./channel.js";
+import { Chan, internal, MAX_PENDING } from "./channel.js";
 import { InvalidArgumentError, PendingLimitError } from "./errors.js";
 import { checkValue } from "./internal/check-value.js";
 import { ALT, type AltOutcome, AltState, Waiter } from "./internal/waiter.js";
+import { PutView } from "./map-puts.js";
 import type { AbortSignalLike, Channel } from "./types.js";
 
 /** One `alts` operation: a channel to take from, or `[channel, value]` to put. */
@@ -43,14 +44,20 @@ type CheckedOps<Ops extends readonly AltOp[]> = {
  * operations that lose leave nothing pending on any channel.
  *
  * Resolves `{ value, channel }`: for a take the value taken (`undefined` if that channel is
- * closed), for a put whether it was accepted (`false` if closed); `channel` is the channel of
- * the operation that completed, or `"default"`.
+ * closed), for a put whether it was accepted (`false` if closed); `channel` is the channel
+ * object the completed operation named, exactly as passed (a `mapPuts` view, not the channel
+ * behind it), or `"default"`.
+ *
+ * A put op on a `mapPuts` view applies the view's function to its value once, after every op
+ * passed its checks and before any is tried, whether that op then wins or not; what it
+ * returns is checked like any put value.
  *
  * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) for no operations and no default,
  * PendingLimitError (`ERR_PENDING_LIMIT`) when a channel's pending queue is full,
  * UndefinedValueError (`ERR_UNDEFINED_VALUE`) for a put of `undefined`, ThenableValueError
  * (`ERR_THENABLE`) for a put of a promise or other thenable; every operation is checked before
- * any is tried, so a refusal leaves every channel as it was
+ * any is tried, so a refusal leaves every channel as it was (a view's function, or what it
+ * returns, that fails does too)
  * @example
  * ```ts
  * const { value, channel } = await alts([jobs, timeout(1000)]);
@@ -71,26 +78,46 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
   const signal = options === undefined ? undefined : options.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const chans: Chan<unknown>[] = new Array(n);
+  // What each put op hands its channel, once one of them is on a `mapPuts` view; until then
+  // (and for plain channels) the op's own value.
+  let values: unknown[] | undefined;
   for (let i = 0; i < n; i++) {
     const op = ops[i]!;
     if (Array.isArray(op)) {
       checkValue(op[1]);
-      chans[i] = internal(op[0] as Channel<unknown>);
-    } else chans[i] = internal(op as Channel<unknown>);
+      const ch = op[0] as Channel<unknown>;
+      if (ch instanceof Chan) chans[i] = ch;
+      else {
+        chans[i] = viewRoot(ch);
+        values ??= new Array(n);
+      }
+    } else chans[i] = op instanceof Chan ? op : viewRoot(op as Channel<unknown>);
+  }
+  // Every op passed its checks: now each view put's `fn`, once, whether or not the op wins
+  // (a parked put needs its value before it waits, and `fn` runs in the caller's call).
+  if (values !== undefined) {
+    for (let i = 0; i < n; i++) {
+      const op = ops[i]!;
+      if (!Array.isArray(op)) continue;
+      const ch = op[0] as Channel<unknown>;
+      values[i] = ch instanceof PutView ? ch.mapValue(op[1]) : op[1];
+    }
   }
   if (n === 0 && !hasDefault) {
     throw new InvalidArgumentError("alts needs at least one operation or a default");
   }
   const order = options?.priority === true ? identity(n) : shuffled(n);
+  // A result names the op's channel as given (a view, not its root).
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     const ch = chans[i]!;
     const op = ops[i]!;
     if (Array.isArray(op)) {
-      if (ch.closed) return Promise.resolve({ value: false, channel: ch });
-      if (ch.accept(op[1])) return Promise.resolve({ value: true, channel: ch });
+      if (ch.closed) return Promise.resolve({ value: false, channel: op[0] });
+      const value = values === undefined ? op[1] : values[i];
+      if (ch.accept(value)) return Promise.resolve({ value: true, channel: op[0] });
     } else if (ch.takeReady()) {
-      return Promise.resolve({ value: ch.poll(), channel: ch });
+      return Promise.resolve({ value: ch.poll(), channel: op });
     }
   }
   if (hasDefault) return Promise.resolve({ value: options.default, channel: "default" });
@@ -112,10 +139,10 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
       const ch = chans[i]!;
       const op = ops[i]!;
       const isPut = Array.isArray(op);
-      const w = new Waiter(ALT, isPut ? op[1] : undefined);
+      const w = new Waiter(ALT, isPut ? (values === undefined ? op[1] : values[i]) : undefined);
       w.target = alt;
       alt.waiters.push(w);
-      alt.channels.push(ch);
+      alt.channels.push(isPut ? op[0] : op);
       if (isPut) ch.putters.pushWaiter(w);
       else ch.takers.pushWaiter(w);
     }
@@ -128,6 +155,11 @@ export function alts(ops: readonly AltOp[], options?: AltsOptions<unknown>): Pro
       signal.addEventListener("abort", alt.onAbort, { once: true });
     }
   });
+}
+
+/** The real channel behind a `mapPuts` view; anything else is refused as `internal` does. */
+function viewRoot(ch: Channel<unknown>): Chan<unknown> {
+  return ch instanceof PutView ? ch.root : internal(ch);
 }
 
 function identity(n: number): number[] {

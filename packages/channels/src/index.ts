@@ -12,6 +12,7 @@ export {
   ThenableValueError,
   UndefinedValueError,
 } from "./errors.js";
+export { mapPuts } from "./map-puts.js";
 export { merge } from "./merge.js";
 export { type Mult, mult, tap, untap, untapAll } from "./mult.js";
 export { type OntoOptions, onto, toChan } from "./onto.js";

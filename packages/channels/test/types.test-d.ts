@@ -15,6 +15,7 @@ import {
   dropping,
   fixed,
   type Mult,
+  mapPuts,
   merge,
   mult,
   type OntoOptions,
@@ -75,6 +76,16 @@ describe("public types", () => {
     void putWith(chan<number>(), 1, "later");
     expectTypeOf(timeout(10)).toEqualTypeOf<Channel<never>>();
     expectTypeOf(promiseChan<string>()).toEqualTypeOf<Channel<string>>();
+  });
+
+  it("mapPuts keeps the channel's type", async () => {
+    const ch = chan<{ id: number }>();
+    const view = mapPuts(ch, (job) => ({ ...job, id: job.id + 1 }));
+    expectTypeOf(view).toEqualTypeOf<Channel<{ id: number }>>();
+    // @ts-expect-error fn must return the channel's value type
+    mapPuts(ch, (job) => String(job.id));
+    const r = await alts([view, [mapPuts(chan<string>(), (s) => s.trim()), "x"]]);
+    expectTypeOf(r.value).toEqualTypeOf<{ id: number } | undefined | boolean>();
   });
 
   it("alts infers the value of each operation", async () => {

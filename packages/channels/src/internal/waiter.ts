@@ -25,7 +25,7 @@ export interface AltOutcome {
 /** The shared state of one `alts` call: exactly one of its waiters commits. */
 export class AltState {
   readonly waiters: Waiter[] = [];
-  /** The channel of each waiter, by index. */
+  /** The channel each waiter's op named, by index: as passed to `alts` (a view, not its root). */
   readonly channels: unknown[] = [];
   readonly resolve: (outcome: AltOutcome) => void;
   signal: AbortSignalLike | undefined = undefined;
