@@ -2,7 +2,7 @@
 // errors, the values the runtime puts on behalf of workers, and thread channel operations.
 // Workers see it as a `WorkerHost`.
 
-import type { Channel } from "@workers/channels";
+import { type Channel, mapPuts } from "@workers/channels";
 import { ConfigError, type NormalizedDefinition } from "@workers/config";
 import type { ChannelOp } from "../dispatch/types.js";
 import { DroppedError, InvalidMessageError, StoppedError, UnknownChannelError } from "../errors.js";
@@ -42,6 +42,8 @@ export class SystemCore implements WorkerHost {
   readonly transportChannels = new Map<string, TransportChannel>();
   /** The transports that opened channels (closed at stop). */
   readonly openTransports = new Set<Transport>();
+  /** Channels that live in memory (`@workers/channels`). */
+  private readonly inMemory = new Set<string>();
   /** Input channel name -> the worker reading it. */
   readonly inputOwner = new Map<string, string>();
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
@@ -116,6 +118,7 @@ export class SystemCore implements WorkerHost {
         { onDrop: (value, reason) => this.onBufferDrop(name, value, reason) },
       );
       this.openTransports.add(transport);
+      if (transport === memoryTransport) this.inMemory.add(name);
       this.transportChannels.set(name, opened);
       this.channels[name] = opened.channel;
     }
@@ -137,13 +140,20 @@ export class SystemCore implements WorkerHost {
     return this.inputOwner.has(channel) ? new MessageEnvelope(value, headers, epochNow()) : value;
   }
 
+  /**
+   * `ctx.channels` of a worker: the channels themselves, or, with an `inject` hook, views of
+   * them (`mapPuts`, real channels for every `@workers/channels` function) whose puts call
+   * `inject` in the worker's context and wrap values for input channels in envelopes.
+   */
   channelsFor(workerId: string): Readonly<Record<string, Channel<unknown>>> {
     if (this.obs.inject === undefined) return this.channels;
-    const facades: Record<string, Channel<unknown>> = Object.create(null);
+    const views: Record<string, Channel<unknown>> = Object.create(null);
     for (const [name, ch] of Object.entries(this.channels)) {
-      facades[name] = new ChannelFacade(ch, (value) => this.wrap(name, value, workerId));
+      const wrap = (value: unknown): unknown => this.wrap(name, value, workerId);
+      // A transport's own channel object is not one of `@workers/channels`: a facade.
+      views[name] = this.inMemory.has(name) ? mapPuts(ch, wrap) : new ChannelFacade(ch, wrap);
     }
-    return facades;
+    return views;
   }
 
   /** A thread worker's `ctx.channels[name].put/offer`, carried out here. */

@@ -1,6 +1,7 @@
-// `ctx.channels[name]` when the system has an `inject` hook: puts call `inject` in the
-// worker's context and wrap values for input channels in envelopes; everything else is the
-// channel's own.
+// `ctx.channels[name]` of a channel that lives in a transport (not `@workers/channels`) when
+// the system has an `inject` hook: puts call `inject` in the worker's context and wrap values
+// for input channels in envelopes; everything else is the channel's own. In-memory channels
+// get `mapPuts` views instead, which every `@workers/channels` function accepts.
 
 import type { Channel, OperationOptions } from "@workers/channels";
 
