@@ -7,7 +7,7 @@ import type { Components, StartOptions, StopOptions, WorkersSystem } from "./typ
 export interface WorkersComponentOptions<D> extends StartOptions {
   /** Required; `start` fails without it. */
   readonly definition?: D | undefined;
-  /** Used by `stop()` (and `Symbol.asyncDispose`). */
+  /** Used by `stop()` (and `Symbol.asyncDispose`). @default {} (`stop`'s defaults) */
   readonly stop?: StopOptions;
 }
 

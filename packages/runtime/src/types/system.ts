@@ -17,9 +17,12 @@ import type { ThreadOptions } from "./threads.js";
 export interface StartOptions {
   /** Watch go workers and ticker functions for synchronous stretches over `guardMs`. @default false */
   readonly devGuard?: boolean;
-  /** @default 50 */
+  /** How long a synchronous stretch may last before the dev guard reports it (ms). @default 50 */
   readonly guardMs?: number;
-  /** The thread pool (only created when a worker has `dispatch: "thread"`). */
+  /**
+   * The thread pool (only created when a worker has `dispatch: "thread"`).
+   * @default {} (each `ThreadOptions` default)
+   */
   readonly threads?: ThreadOptions;
   /** What relative function references of a raw definition resolve against. @default the working directory */
   readonly baseUrl?: string | URL;
@@ -36,15 +39,21 @@ export interface StartOptions {
 export interface StopOptions {
   /** Let buffered and in-flight work finish (until quiescent or the deadline). @default true */
   readonly drain?: boolean;
-  /** The deadline, from the call. @default 30000 */
+  /** The deadline, from the call (ms); `Infinity`: none; 0: give up at once. @default 30000 */
   readonly timeoutMs?: number;
 }
 
 /** Options of `request`. */
 export interface RequestOptions {
-  /** Rejects with `TimeoutError` after this long and aborts the worker's `ctx.signal`. */
+  /**
+   * Rejects with `TimeoutError` after this long (ms) and aborts the worker's `ctx.signal`.
+   * @default Infinity (no deadline)
+   */
   readonly timeoutMs?: number;
-  /** Aborting rejects with the signal's reason and aborts the worker's `ctx.signal`. */
+  /**
+   * Aborting rejects with the signal's reason and aborts the worker's `ctx.signal`.
+   * @default none
+   */
   readonly signal?: AbortSignal;
 }
 
