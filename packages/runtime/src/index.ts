@@ -20,6 +20,13 @@ export {
   type WorkersErrorCode,
 } from "./errors.js";
 export { startWorkers } from "./start-workers.js";
+export {
+  deliveredValue,
+  type MessageReply,
+  messageOf,
+  type TransportMessage,
+} from "./transport/messages.js";
+export { decodeThrown as decodeError, encodeThrown as encodeError } from "./dispatch/thread/error-codec.js";
 export type {
   Delivery,
   Transport,

@@ -45,6 +45,7 @@ describe("stop", () => {
         drain: true,
         timedOut: false,
         shutdownDrops: 0,
+        remaining: 0,
         durationMs: expect.any(Number),
         at: expect.any(Number),
       },

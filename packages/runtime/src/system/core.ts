@@ -58,8 +58,6 @@ export class SystemCore implements WorkerHost {
   /** Thread channel puts still parked. */
   pendingOps = 0;
   shutdownDrops = 0;
-  /** Messages handed back to an acknowledged transport at stop. */
-  remaining = 0;
   phase: "starting" | "running" | "stopping" | "stopped" = "starting";
   /** Called on progress (a message ended, a loop went idle) while `stop` drains. */
   onProgress: (() => void) | undefined = undefined;
@@ -221,7 +219,6 @@ export class SystemCore implements WorkerHost {
   }
 
   returned(env: MessageEnvelope | undefined): void {
-    this.remaining++;
     env?.reply?.reject(
       new StoppedError("The workers system stopped before the message was processed"),
     );

@@ -127,11 +127,16 @@ export async function shutdown(
     core.guard?.disable();
     core.phase = "stopped";
     if (parts.announced) {
+      let remaining = 0;
+      for (const ch of core.transportChannels.values()) {
+        if (ch.acknowledged) remaining += ch.stats().size;
+      }
       core.obs.emit({
         type: "workers.stop",
         drain,
         timedOut: drain && !quiescent,
         shutdownDrops: core.shutdownDrops,
+        remaining,
         durationMs: Math.round((performance.now() - began) * 1000) / 1000,
         at: Date.now(),
       });

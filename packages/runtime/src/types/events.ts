@@ -103,6 +103,11 @@ export interface StopEvent {
   readonly timedOut: boolean;
   /** How many `shutdown` drops stop reported. */
   readonly shutdownDrops: number;
+  /**
+   * Messages left in acknowledged transports (NATS) after stop, including the ones stop handed
+   * back: neither lost nor dropped, they wait for the next consumer. 0 in memory.
+   */
+  readonly remaining: number;
   readonly durationMs: number;
   /** Epoch ms. */
   readonly at: number;

@@ -105,6 +105,9 @@ describe("an acknowledged transport", () => {
           // Nothing is dropped as `shutdown`: what stop gave up on went back to the stream.
           expect(stats.workers.w!.inFlight).toBe(0);
           expect(transport.closed).toBe(1);
+          // The stop event counts what the stream still holds.
+          const stop = events.find((e) => e.type === "workers.stop");
+          expect(stop).toMatchObject({ remaining: stored });
         },
       ),
       { numRuns: 60 },
@@ -191,5 +194,87 @@ describe("an acknowledged transport", () => {
     await expect(
       startWorkers(definition, { obs: () => {} }, { transports: { test: ackTransport() } }),
     ).rejects.toThrow(/Unknown transport "nats"; the transports given to startWorkers are: "test"/);
+  });
+});
+
+describe("messages as a transport stores them", () => {
+  it("messageOf gives an envelope's parts and its reply; deliveredValue rebuilds it", async () => {
+    const { deliveredValue, messageOf, startWorkers: start } = await import("../../src/index.js");
+    // A transport that stores messages as data (as NATS does) and answers requests through
+    // the caller's reply: the round trip a cross-process request makes.
+    const stored: { message: unknown; reply: unknown }[] = [];
+    const outcomes: unknown[] = [];
+    const transport = ackTransport();
+    const original = transport.open.bind(transport);
+    transport.open = (spec, hooks) => {
+      const ch = original(spec, hooks) as ReturnType<typeof original> & { channel: unknown };
+      const inner = ch.channel as import("@workers/channels").Channel<unknown>;
+      // Producer side: store the parts; consumer side: rebuild with a reply that records.
+      Object.defineProperty(ch, "channel", {
+        value: new Proxy(inner, {
+          get(target, key) {
+            if (key === "putAsync" || key === "offer") {
+              return (value: unknown) => {
+                const { message, reply } = messageOf(value);
+                stored.push({ message: structuredClone(message), reply });
+                return target.offer(
+                  deliveredValue(structuredClone(message), {
+                    resolve: (v) => {
+                      outcomes.push(["value", v]);
+                      reply?.resolve(v);
+                    },
+                    reject: (e) => {
+                      outcomes.push(["error", (e as Error).message]);
+                      reply?.reject(e);
+                    },
+                  }),
+                );
+              };
+            }
+            const v = Reflect.get(target, key, target);
+            return typeof v === "function" ? v.bind(target) : v;
+          },
+        }),
+      });
+      return ch;
+    };
+    const system: WorkersSystem<any> = await start(
+      {
+        channels: { in: { transport: "test", buffer: 4 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: (ctx: { headers: Record<string, string> }, n: number) => {
+              if (n < 0) throw new Error("negative");
+              return [n * 2, ctx.headers.trace];
+            },
+          },
+        },
+      } as never,
+      {
+        observability: {
+          emit: () => {},
+          inject: (headers: Record<string, string>) => {
+            headers.trace = "t1";
+          },
+        },
+      },
+      { transports: { test: transport } },
+    );
+    await expect(system.request("w", 21)).resolves.toEqual([42, "t1"]);
+    await expect(system.request("w", -1)).rejects.toThrow("negative");
+    await system.stop();
+    expect(stored.map((s) => (s.message as { body: unknown }).body)).toEqual([21, -1]);
+    expect(stored.every((s) => typeof (s.message as { id: unknown }).id === "string")).toBe(true);
+    expect(stored.map((s) => (s.message as { headers: unknown }).headers)).toEqual([
+      { trace: "t1" },
+      { trace: "t1" },
+    ]);
+    expect(outcomes).toEqual([
+      ["value", [42, "t1"]],
+      ["error", "negative"],
+    ]);
   });
 });

@@ -178,7 +178,7 @@ class AckChannel implements TransportChannel {
   stats(): ChannelStats {
     const ch = this.channel;
     return {
-      size: ch.size + this.again.size,
+      size: this.remaining(),
       capacity: ch.capacity,
       bufferType: ch.bufferType,
       pendingPuts: ch.pendingPuts,
