@@ -47,6 +47,8 @@ export class SystemCore implements WorkerHost {
   /** Input channel name -> the worker reading it. */
   readonly inputOwner = new Map<string, string>();
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
+  /** Readers of `onEvent()`: each gets every event after the emitter. */
+  readonly taps = new Set<(event: WorkersEvent | CustomEvent) => void>();
   /** Set by the system once its workers exist. */
   stats: () => StatsSnapshot = () => {
     throw new StoppedError("The workers system has not started");
@@ -67,7 +69,16 @@ export class SystemCore implements WorkerHost {
     readonly components: Components,
     options: StartOptions,
   ) {
-    this.obs = resolveObservability(components);
+    const resolved = resolveObservability(components);
+    const taps = this.taps;
+    const emit = resolved.emit;
+    this.obs = {
+      ...resolved,
+      emit: (event) => {
+        emit(event);
+        if (taps.size > 0) for (const tap of taps) tap(event);
+      },
+    };
     this.emit = this.obs.emit;
     this.instrumented = this.obs.inject !== undefined || this.obs.around !== undefined;
     const guardMs = durationMs("startWorkers options.guardMs", options.guardMs) ?? 50;
