@@ -39,16 +39,16 @@ export class SystemCore implements WorkerHost {
   /** Keyed by the user's names: no inherited members (`toString`, `__proto__`). */
   readonly channels: Record<string, Channel<unknown>> = Object.create(null);
   /** Every channel in its transport, in definition order. */
-  readonly transportChannels = new Map<string, TransportChannel>();
+  readonly transportChannels: Map<string, TransportChannel> = new Map();
   /** The transports that opened channels (closed at stop). */
-  readonly openTransports = new Set<Transport>();
+  readonly openTransports: Set<Transport> = new Set();
   /** Channels that live in memory (`@workers/channels`). */
-  private readonly inMemory = new Set<string>();
+  private readonly inMemory: Set<string> = new Set();
   /** Input channel name -> the worker reading it. */
-  readonly inputOwner = new Map<string, string>();
+  readonly inputOwner: Map<string, string> = new Map();
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
   /** Readers of `onEvent()`: each gets every event after the emitter. */
-  readonly taps = new Set<(event: WorkersEvent | CustomEvent) => void>();
+  readonly taps: Set<(event: WorkersEvent | CustomEvent) => void> = new Set();
   /** Set by the system once its workers exist. */
   stats: () => StatsSnapshot = () => {
     throw new StoppedError("The workers system has not started");
