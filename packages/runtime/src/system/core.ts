@@ -54,6 +54,9 @@ export class SystemCore implements WorkerHost {
     throw new StoppedError("The workers system has not started");
   };
   private readonly stopController = new AbortController();
+  private readonly stoppingController = new AbortController();
+  /** Aborted when `stop` begins (a draining stop runs waiting retries at once). */
+  readonly stopping: AbortSignal = this.stoppingController.signal;
   readonly stopSignal: AbortSignal = this.stopController.signal;
   /** Drops per channel (a user's names: no prototype). */
   readonly dropCounts: Record<string, number> = Object.create(null);
@@ -245,6 +248,12 @@ export class SystemCore implements WorkerHost {
 
   progress(): void {
     this.onProgress?.();
+  }
+
+  /** `stop` began. */
+  beginStop(): void {
+    this.phase = "stopping";
+    this.stoppingController.abort();
   }
 
   /** Aborts `ctx.signal` of every message without its own (stop's deadline). */

@@ -43,7 +43,7 @@ export async function shutdown(
 ): Promise<void> {
   const { core, commandWorkers, workers } = parts;
   const began = performance.now();
-  core.phase = "stopping";
+  core.beginStop();
   for (const ticker of parts.tickers) ticker.halt();
   const quiescent = drain ? await drainFor(parts.quiescence, timeoutMs) : false;
   for (const worker of commandWorkers) worker.halt();
