@@ -108,6 +108,7 @@ describe("stats()", () => {
           errors: 1,
           inFlight: 1,
           skippedTicks: 0,
+          paused: false,
           latencyMs: expect.any(Object),
         },
         t: {
@@ -117,6 +118,7 @@ describe("stats()", () => {
           errors: 0,
           inFlight: 0,
           skippedTicks: 0,
+          paused: false,
           latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
         },
       },

@@ -16,6 +16,7 @@ export interface WorkerCounters {
   readonly errors: number;
   readonly inFlight: number;
   readonly skippedTicks: number;
+  readonly paused: boolean;
   readonly outcomes: { readonly latency: { summary(): LatencySummary } };
 }
 
@@ -42,6 +43,7 @@ export function snapshot(
         errors: w.errors,
         inFlight: w.inFlight,
         skippedTicks: w.skippedTicks,
+        paused: w.paused,
         latencyMs: w.outcomes.latency.summary(),
       },
     ]);

@@ -14,12 +14,20 @@ export class Quiescence {
     private readonly workers: readonly Worker[],
   ) {}
 
-  isQuiescent(): boolean {
+  /**
+   * With `idle`, a paused worker's input must be empty too (`onIdle`); without, a paused worker
+   * parked with messages in its input counts as done (stop's drain does not resume it).
+   */
+  isQuiescent(idle = false): boolean {
     if (this.core.pendingOps > 0) return false;
     for (const w of this.workers) if (w.inFlight > 0) return false;
     for (const w of this.commandWorkers) {
       if (w.exited) continue;
       const ch = w.channel;
+      if (w.inGate) {
+        if (idle && (ch.size > 0 || ch.pendingPuts > 0)) return false;
+        continue;
+      }
       if (ch.size > 0 || ch.pendingPuts > 0) return false;
       // Parked in take() with the take still pending: a take that was just handed a value
       // (its continuation not yet run) shows as pendingTakes 0.
@@ -33,7 +41,7 @@ export class Quiescence {
    * again when the waiting code resumes: a value that arrived in between (handed to a loop
    * whose continuation has not run yet) means waiting on.
    */
-  async wait(signal?: AbortSignal): Promise<boolean> {
+  async wait(signal?: AbortSignal, idle = false): Promise<boolean> {
     for (;;) {
       if (signal?.aborted) return false;
       await new Promise<void>((resolve) => {
@@ -44,7 +52,7 @@ export class Quiescence {
           resolve();
         };
         const check = (): void => {
-          if (this.isQuiescent()) done();
+          if (this.isQuiescent(idle)) done();
         };
         this.waiters.add(check);
         this.core.onProgress = this.progress;
@@ -52,7 +60,7 @@ export class Quiescence {
         check();
       });
       if (signal?.aborted) return false;
-      if (this.isQuiescent()) return true;
+      if (this.isQuiescent(idle)) return true;
     }
   }
 

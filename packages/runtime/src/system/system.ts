@@ -99,9 +99,24 @@ class Running {
     this.entry = new Entry(core, this.commandWorkers, exposed);
     if (core.phase !== "starting") return;
     core.guard?.enable();
+    if (options.paused === true) for (const worker of this.workers) worker.pause();
     for (const worker of this.commandWorkers) worker.start();
     for (const ticker of this.tickers) ticker.start();
     core.phase = "running";
+  }
+
+  /** The workers `pause`/`resume` act on: one by name, or every one. */
+  select(what: string, worker: string | undefined): readonly Worker[] {
+    if (worker === undefined) return this.workers;
+    const found = this.workers.find((w) => w.name === worker);
+    if (found === undefined) {
+      throw new InvalidArgumentError(
+        `${what} worker`,
+        `one of ${this.workers.map((w) => JSON.stringify(w.name)).join(", ")}`,
+        worker,
+      );
+    }
+    return [found];
   }
 
   stats(): StatsSnapshot {
@@ -177,7 +192,15 @@ class PublicSystem implements WorkersSystem<any> {
   }
 
   onIdle(): Promise<void> {
-    return this.#running.quiescence.wait().then(() => undefined);
+    return this.#running.quiescence.wait(undefined, true).then(() => undefined);
+  }
+
+  pause(worker?: string): void {
+    for (const w of this.#running.select("pause", worker)) w.pause();
+  }
+
+  resume(worker?: string): void {
+    for (const w of this.#running.select("resume", worker)) w.resume();
   }
 
   onEvent(type?: string): AsyncIterableIterator<any> {

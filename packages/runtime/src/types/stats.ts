@@ -23,6 +23,8 @@ export interface WorkerStats {
   readonly inFlight: number;
   /** Ticker slots skipped (previous tick still running, or missed during a stall). */
   readonly skippedTicks: number;
+  /** `pause()`d (or started with `paused: true`) and not resumed. */
+  readonly paused: boolean;
   /**
    * Processing time (function call to outcome handled, output offer included). Sampled: the
    * first 64 messages, then one in 128 (and asynchronous ones started while idle).

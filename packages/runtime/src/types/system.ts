@@ -34,6 +34,12 @@ export interface StartOptions {
    * @default {} (every channel in memory)
    */
   readonly transports?: Readonly<Record<string, Transport>>;
+  /**
+   * Start with every worker paused (as core.async.flow's processes start): wire consumers of
+   * outputs first, then `resume()`.
+   * @default false
+   */
+  readonly paused?: boolean;
 }
 
 /** Options of `stop`. */
@@ -98,6 +104,15 @@ export interface WorkersSystem<D = WorkersDefinitionInput> {
    * parked (p-queue's `onIdle`); at once when that is already so, or after `stop`.
    */
   onIdle(): Promise<void>;
+  /**
+   * Stops taking new messages from a worker's input (a ticker stops firing; its skipped ticks
+   * count in `skippedTicks`), for one worker or, without a name, every worker; running messages
+   * finish. `stats().workers[name].paused` says so.
+   * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) for a name that is not a worker
+   */
+  pause(worker?: string): void;
+  /** Takes again what `pause` stopped. */
+  resume(worker?: string): void;
   /**
    * The system's events (or only those of `type`) as an async iterator, from now until
    * `workers.stop`, for code that prefers pulling to an emitter component. Events wait until

@@ -10,6 +10,7 @@ import type { Item } from "../dispatch/executor.js";
 import { MessageEnvelope } from "../system/envelope.js";
 import type { WorkerHost } from "../system/host.js";
 import type { Delivery, TransportChannel } from "../transport/types.js";
+import { RateLimit } from "./rate-limit.js";
 import { Worker, type WorkerDeps } from "./worker.js";
 
 const YIELD_EVERY = 1024;
@@ -48,6 +49,12 @@ export class CommandWorker extends Worker {
   readonly putKind: PutKind;
   /** Set by `stop`: take nothing more. */
   halted = false;
+  /** Paused or rate-limited: the loop passes `gate()` before it takes. */
+  private gated = false;
+  /** Parked in `gate()` while paused. */
+  inGate = false;
+  private readonly rateLimit: RateLimit | undefined;
+  private wakeGate: (() => void) | undefined = undefined;
   /** The loop is parked in `take()` on an empty channel. */
   waiting = false;
   /** The loop has returned. */
@@ -82,6 +89,58 @@ export class CommandWorker extends Worker {
     this.batchSize = def.dispatch === "thread" && def.batch !== undefined ? def.batch.size : 1;
     this.batchWaitMs = this.batchSize > 1 ? (def.batch?.maxWaitMs ?? 0) : 0;
     this.outcomes.onRelease = this.releaseSlot;
+    this.rateLimit =
+      def.rateLimit === undefined
+        ? undefined
+        : new RateLimit(def.rateLimit.max, def.rateLimit.intervalMs);
+    this.gated = this.rateLimit !== undefined;
+  }
+
+  override pause(): void {
+    super.pause();
+    this.gated = true;
+  }
+
+  override resume(): void {
+    super.resume();
+    this.gated = this.rateLimit !== undefined;
+    this.openGate();
+  }
+
+  private openGate(): void {
+    const wake = this.wakeGate;
+    this.wakeGate = undefined;
+    wake?.();
+  }
+
+  /**
+   * Waits while the worker is paused, or until its rate limit lets one more run start (the
+   * message waits in the channel meanwhile: backpressure is unchanged). `halt` ends the wait.
+   */
+  private async gate(): Promise<void> {
+    while (!this.halted) {
+      if (this.paused) {
+        this.inGate = true;
+        this.host.progress();
+        await new Promise<void>((resolve) => {
+          this.wakeGate = resolve;
+        });
+        this.inGate = false;
+        continue;
+      }
+      const wait = this.rateLimit?.waitMs(performance.now()) ?? 0;
+      if (wait <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.wakeGate = undefined;
+          resolve();
+        }, wait);
+        this.wakeGate = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
   start(): void {
@@ -94,12 +153,13 @@ export class CommandWorker extends Worker {
     });
   }
 
-  /** Stops taking; wakes the loop if it waits for a free slot. */
+  /** Stops taking; wakes the loop if it waits for a free slot, a resume or its rate limit. */
   halt(): void {
     this.halted = true;
     const wake = this.wakeSlot;
     this.wakeSlot = undefined;
     wake?.();
+    this.openGate();
   }
 
   /**
@@ -113,6 +173,7 @@ export class CommandWorker extends Worker {
     const executor = this.executor;
     let burst = 0;
     for (;;) {
+      if (this.gated) await this.gate();
       if (this.halted) return;
       let value: unknown;
       let handed = false;
@@ -133,6 +194,7 @@ export class CommandWorker extends Worker {
           }
         }
         handed = true;
+        this.rateLimit?.take(performance.now());
         // `typeof` first: see `runOne`.
         const pending =
           typeof value === "object" && value instanceof MessageEnvelope
@@ -165,6 +227,7 @@ export class CommandWorker extends Worker {
     const src = this.source;
     let burst = 0;
     for (;;) {
+      if (this.gated) await this.gate();
       if (this.halted) return;
       let value: unknown;
       let handed = false;
@@ -196,9 +259,12 @@ export class CommandWorker extends Worker {
             }
           }
           handed = true;
+          // A batch is one run for the rate limit.
+          this.rateLimit?.take(performance.now());
           pending = this.executor.runBatch(items);
         } else {
           handed = true;
+          this.rateLimit?.take(performance.now());
           pending = this.runOne(value);
         }
         if (pending !== undefined) {

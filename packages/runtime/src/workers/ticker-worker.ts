@@ -45,7 +45,7 @@ export class TickerWorker extends Worker {
     let slot = Math.floor((performance.now() - this.base) / this.intervalMs);
     if (slot < expected) slot = expected;
     this.skippedTicks += slot - expected;
-    if (this.running) this.skippedTicks++;
+    if (this.running || this.paused) this.skippedTicks++;
     else this.tick(slot);
     if (!this.halted) this.schedule(slot + 1);
   }

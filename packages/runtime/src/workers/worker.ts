@@ -29,6 +29,8 @@ export abstract class Worker implements ErrorSource {
   readonly outcomes: Outcomes;
   readonly executor: Executor;
   skippedTicks = 0;
+  /** `pause()`d: takes (fires) nothing new until `resume()`. */
+  paused = false;
 
   constructor(
     readonly host: WorkerHost,
@@ -56,6 +58,15 @@ export abstract class Worker implements ErrorSource {
       dispatcher: deps.dispatcher,
       ctxChannels,
     });
+  }
+
+  /** Stops taking new messages (ticks); what runs finishes. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   get processed(): number {
