@@ -3,12 +3,22 @@
 import type { Around } from "./around.js";
 import { AroundExecutor } from "./around.js";
 import type { Executor, ExecutorTarget } from "./executor.js";
-import { GoExecutor, goCall } from "./go/go-executor.js";
-import { aroundThreadBatch, ThreadExecutor, threadCall } from "./thread/thread-executor.js";
+import { GoExecutor, goAttemptCall, goCall } from "./go/go-executor.js";
+import { hasPolicies, PolicyExecutor } from "./policies.js";
+import {
+  aroundThreadBatch,
+  ThreadExecutor,
+  threadAttemptCall,
+  threadCall,
+} from "./thread/thread-executor.js";
 
 export function buildExecutor(target: ExecutorTarget): Executor {
   const around: Around | undefined = target.host.obs.around;
   const thread = target.info.dispatch === "thread";
+  if (hasPolicies(target.policies)) {
+    const call = thread ? threadAttemptCall(target) : goAttemptCall(target);
+    return new PolicyExecutor(target, around, call, target.policies, target.host);
+  }
   if (around === undefined) return thread ? new ThreadExecutor(target) : new GoExecutor(target);
   return thread
     ? new AroundExecutor(target, around, threadCall(target), aroundThreadBatch(target, around))

@@ -9,6 +9,7 @@ import type { WorkerHost } from "../system/host.js";
 import type { Delivery } from "../transport/types.js";
 import type { ModuleRef, WorkerInfo } from "../types.js";
 import type { Outcomes } from "../workers/outcomes.js";
+import type { Policies } from "./policies.js";
 import type { ThreadDispatcher } from "./types.js";
 
 /** One message as a loop hands it over. */
@@ -42,4 +43,6 @@ export interface ExecutorTarget {
   readonly ref: ModuleRef | undefined;
   readonly dispatcher: ThreadDispatcher | undefined;
   readonly ctxChannels: Readonly<Record<string, Channel<unknown>>>;
+  /** `retry` and `timeoutMs` of the worker (command workers), when it has them. */
+  readonly policies: Policies;
 }

@@ -37,6 +37,8 @@ export interface ThreadTask {
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string>>;
   readonly messageId: string;
+  /** Which run of the message this is (`ctx.attempt`); 1 when absent. */
+  readonly attempt?: number | undefined;
   /** Aborting it aborts `ctx.signal` in the thread and cancels the task in the pool. */
   readonly signal: AbortSignal;
   /**

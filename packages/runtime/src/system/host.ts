@@ -26,6 +26,8 @@ export interface WorkerHost {
   readonly obs: ResolvedObservability;
   /** `ctx.signal` of messages without their own; aborted at `stop`'s deadline. */
   readonly stopSignal: AbortSignal;
+  /** Aborted when `stop` begins. */
+  readonly stopping: AbortSignal;
   readonly stats: () => StatsSnapshot;
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
   /** Every channel by name (no prototype). */

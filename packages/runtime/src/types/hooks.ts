@@ -82,6 +82,10 @@ export interface WorkerContext<C = Components> {
   readonly worker: WorkerInfo;
   /** The message's headers (empty for raw values and ticks). */
   readonly headers: Readonly<Headers>;
+  /**
+   * Which run of the message this is: 1, then 2, 3... when the worker's `retry` runs it again.
+   */
+  readonly attempt: number;
   /** Aborted when a request times out or is aborted, or when `stop` gives up on in-flight work. */
   readonly signal: AbortSignal;
   /** The current stats snapshot. */

@@ -57,6 +57,7 @@ export abstract class Worker implements ErrorSource {
       ref: def.workerRef,
       dispatcher: deps.dispatcher,
       ctxChannels,
+      policies: def.kind === "command" ? { retry: def.retry, timeoutMs: def.timeoutMs } : {},
     });
   }
 

@@ -8,10 +8,12 @@ import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../../system/en
 import type { Delivery } from "../../transport/types.js";
 import type { Components, Headers, StatsSnapshot, WorkerContext, WorkerInfo } from "../../types.js";
 import type { Outcomes } from "../../workers/outcomes.js";
+import { headersOf } from "../around.js";
 import type { Executor, ExecutorTarget, Item } from "../executor.js";
 
 /** `ctx` of a go worker: shared parts are the worker's, per message only headers and signal. */
 class GoContext implements WorkerContext {
+  readonly attempt: number;
   readonly components: Components;
   readonly channels: Readonly<Record<string, Channel<unknown>>>;
   readonly worker: WorkerInfo;
@@ -20,8 +22,14 @@ class GoContext implements WorkerContext {
   readonly stats: () => StatsSnapshot;
   readonly emit: WorkerContext["emit"];
 
-  constructor(target: ExecutorTarget, headers: Readonly<Headers>, signal: AbortSignal) {
+  constructor(
+    target: ExecutorTarget,
+    headers: Readonly<Headers>,
+    signal: AbortSignal,
+    attempt = 1,
+  ) {
     const host = target.host;
+    this.attempt = attempt;
     this.components = host.components;
     this.channels = target.ctxChannels;
     this.worker = target.info;
@@ -121,6 +129,15 @@ export class GoExecutor implements Executor {
     }
     return Promise.all(pending).then(() => undefined);
   }
+}
+
+/** Calls a go function for one attempt of a message, with the attempt's signal (policies). */
+export function goAttemptCall(
+  target: ExecutorTarget,
+): (item: Item, attempt: number, signal: AbortSignal) => unknown {
+  const fn = target.fn!;
+  return (item, attempt, signal) =>
+    fn(new GoContext(target, headersOf(item.env), signal, attempt), item.body);
 }
 
 /** Calls a go function for one message (the call `around` wraps). */

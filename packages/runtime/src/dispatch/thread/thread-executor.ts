@@ -25,6 +25,7 @@ class RunnerThreadTask implements ThreadTask {
     private readonly env: MessageEnvelope | undefined,
     readonly signal: AbortSignal,
     readonly context: ContextRunner | undefined,
+    readonly attempt: number | undefined,
   ) {}
 
   get messageId(): string {
@@ -51,7 +52,7 @@ class TaskBuilder {
   }
 
   /** Called inside `around`'s run when there is one, so `inject` sees the process context. */
-  task(item: Item): ThreadTask {
+  task(item: Item, signal?: AbortSignal, attempt?: number): ThreadTask {
     const host = this.target.host;
     const info = this.target.info;
     const inject = host.obs.inject;
@@ -75,8 +76,9 @@ class TaskBuilder {
       item.body,
       headers,
       item.env,
-      item.env?.abort?.signal ?? host.stopSignal,
+      signal ?? item.env?.abort?.signal ?? host.stopSignal,
       this.captureContext ? AsyncLocalStorage.snapshot() : undefined,
+      attempt,
     );
   }
 }
@@ -154,6 +156,15 @@ export class ThreadExecutor implements Executor {
     for (let i = 0; i < n; i++) jobs[i]!.settled = settled;
     return settled;
   }
+}
+
+/** Runs one attempt of a message as a pool task, with the attempt's signal (policies). */
+export function threadAttemptCall(
+  target: ExecutorTarget,
+): (item: Item, attempt: number, signal: AbortSignal) => unknown {
+  const tasks = new TaskBuilder(target);
+  const dispatcher = target.dispatcher!;
+  return (item, attempt, signal) => dispatcher.run(tasks.task(item, signal, attempt));
 }
 
 /** Runs one message as a pool task (the call `around` wraps). */
