@@ -57,6 +57,8 @@ class NatsChannel implements TransportChannel {
   readonly acknowledged = true;
   readonly channel: ProducerChannel;
   private readonly puller: Puller | undefined;
+  /** Takes of a channel this process does not consume: they wait for close. */
+  private readonly idlers = new Set<() => void>();
   private state: ServerState = { messages: 0, waiting: 0, ackPending: 0, redelivered: 0 };
   private readAt = 0;
   private reading: Promise<void> | undefined = undefined;
@@ -78,7 +80,7 @@ class NatsChannel implements TransportChannel {
         publishTimeoutMs: options.publishTimeoutMs,
         replies: conn.replies,
         hooks,
-        pendingTakes: () => this.puller?.pendingTakes ?? 0,
+        pendingTakes: () => this.puller?.pendingTakes ?? this.idlers.size,
         stopped,
       },
       plan.bufferType,
@@ -115,8 +117,6 @@ class NatsChannel implements TransportChannel {
     if (this.puller !== undefined) return this.puller.take(options);
     return this.idle(options?.signal);
   }
-
-  private idlers = new Set<() => void>();
 
   private idle(signal: AbortSignal | undefined): Promise<unknown> {
     if (this.channel.closed) return Promise.resolve(undefined);
