@@ -4,7 +4,7 @@
 // the runtime's own fields in `Workers-*` headers.
 
 import { deserialize, serialize } from "node:v8";
-import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 import type { TransportMessage } from "@workers/runtime";
 import { NatsTransportError } from "./errors.js";
 

@@ -1,3 +1,3 @@
-export { type NatsTransportErrorCode, NatsTransportError } from "./errors.js";
+export { NatsTransportError, type NatsTransportErrorCode } from "./errors.js";
 export type { NatsTransportOptions } from "./options.js";
 export { type NatsChannelStats, type NatsTransport, natsTransport } from "./transport.js";

@@ -102,7 +102,12 @@ export function resolveOptions(options: NatsTransportOptions): ResolvedOptions {
   const consume = o.consume ?? true;
   const consumed = typeof consume === "boolean" ? undefined : new Set(consume);
   return {
-    servers: o.servers === undefined ? undefined : typeof o.servers === "string" ? [o.servers] : [...o.servers],
+    servers:
+      o.servers === undefined
+        ? undefined
+        : typeof o.servers === "string"
+          ? [o.servers]
+          : [...o.servers],
     connection: o.connection,
     connectTimeoutMs: ms("connectTimeoutMs", o.connectTimeoutMs, 5000),
     name: o.name ?? "workers",

@@ -4,7 +4,12 @@
 // the server (408 expired, 409 ...), on the client's own deadline (a request lost with a
 // restarted server) or on a reconnect.
 
-import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import {
+  createInbox,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from "@nats-io/transport-node";
 import { deliveredValue, type MessageReply } from "@workers/runtime";
 import { readMessage } from "./codec.js";
 import { NatsDelivery, parseAckSubject } from "./delivery.js";
@@ -61,7 +66,10 @@ export class Puller {
     return this.ready.shift();
   }
 
-  take(options?: { signal?: AbortSignal | undefined; max?: number | undefined }): Promise<NatsDelivery | undefined> {
+  take(options?: {
+    signal?: AbortSignal | undefined;
+    max?: number | undefined;
+  }): Promise<NatsDelivery | undefined> {
     const ready = this.ready.shift();
     if (ready !== undefined) return Promise.resolve(ready);
     if (this.closed) return Promise.resolve(undefined);
@@ -85,7 +93,8 @@ export class Puller {
 
   /** Asks for what the waiting takes want, unless a pull request is still outstanding. */
   pull(): void {
-    if (this.closed || this.owed > 0 || this.waiters.length === 0 || this.retry !== undefined) return;
+    if (this.closed || this.owed > 0 || this.waiters.length === 0 || this.retry !== undefined)
+      return;
     const batch = Math.max(this.wanted, this.waiters.length);
     this.owed = batch;
     try {
@@ -157,7 +166,11 @@ export class Puller {
     }
     if (ack !== undefined) this.countEvictions(ack);
     try {
-      const { message, replyTo } = readMessage(msg.data, msg.headers, `${this.host.stream}:${ack?.streamSeq ?? 0}`);
+      const { message, replyTo } = readMessage(
+        msg.data,
+        msg.headers,
+        `${this.host.stream}:${ack?.streamSeq ?? 0}`,
+      );
       delivery.id = message.id;
       delivery.value = deliveredValue(
         message,

@@ -2,7 +2,12 @@
 // keeps each waiting `request`'s reply by message id; the processing side publishes the
 // outcome to the subject the message carried (`Workers-Reply-To`).
 
-import { createInbox, headers, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import {
+  createInbox,
+  headers,
+  type NatsConnection,
+  type Subscription,
+} from "@nats-io/transport-node";
 import { decodeError, encodeError, type MessageReply, StoppedError } from "@workers/runtime";
 import { decodeBody, encodeBody, OUTCOME } from "./codec.js";
 import type { NatsDelivery } from "./delivery.js";
@@ -15,7 +20,7 @@ export class ReplyInbox {
   private readonly waiting = new Map<string, MessageReply>();
   private readonly sub: Subscription;
 
-  constructor(private readonly nc: NatsConnection) {
+  constructor(nc: NatsConnection) {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (_err, msg) => {
         const id = msg.subject.slice(this.prefix.length + 1);

@@ -4,8 +4,8 @@
 import {
   AckPolicy,
   DiscardPolicy,
-  type JetStreamManager,
   JetStreamApiError,
+  type JetStreamManager,
   RetentionPolicy,
   type StreamConfig,
 } from "@nats-io/jetstream";
@@ -109,7 +109,11 @@ export async function ensureConsumer(
     if (c.ack_wait !== nanos(plan.ackWaitMs)) {
       throw conflict(what, "ack_wait", c.ack_wait, nanos(plan.ackWaitMs));
     }
-    if (c.filter_subject !== undefined && c.filter_subject !== "" && c.filter_subject !== plan.subject) {
+    if (
+      c.filter_subject !== undefined &&
+      c.filter_subject !== "" &&
+      c.filter_subject !== plan.subject
+    ) {
       throw conflict(what, "filter_subject", c.filter_subject, plan.subject);
     }
   }

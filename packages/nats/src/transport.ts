@@ -17,7 +17,12 @@ import type {
   TransportHooks,
 } from "@workers/runtime";
 import { NatsTransportError } from "./errors.js";
-import { defaultSubject, type NatsTransportOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  defaultSubject,
+  type NatsTransportOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
 import { ProducerChannel } from "./producer.js";
 import { Puller } from "./puller.js";
 import { PublishedReply, ReplyInbox } from "./replies.js";
@@ -268,7 +273,12 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
 
   return {
     async open(spec, hooks) {
-      if (closed) throw new NatsTransportError("ERR_TRANSPORT_CONFIG", "This NATS transport was closed: give each system a new one", { field: "transport" });
+      if (closed)
+        throw new NatsTransportError(
+          "ERR_TRANSPORT_CONFIG",
+          "This NATS transport was closed: give each system a new one",
+          { field: "transport" },
+        );
       connecting ??= connectOnce();
       let conn: Connected;
       try {
@@ -289,7 +299,15 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       try {
         await ensureStream(conn.jsm, plan);
         const delivered = await ensureConsumer(conn.jsm, plan);
-        const ch = new NatsChannel(conn, plan, hooks, o, o.consume(spec.name), delivered, stopping.signal);
+        const ch = new NatsChannel(
+          conn,
+          plan,
+          hooks,
+          o,
+          o.consume(spec.name),
+          delivered,
+          stopping.signal,
+        );
         channels.set(spec.name, ch);
         await ch.read();
         return ch;

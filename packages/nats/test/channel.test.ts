@@ -2,13 +2,13 @@
 // processed, and fixed / dropping / sliding buffers behave as mapped (backpressure, refused
 // newest, evicted oldest) with exact drop events.
 
-import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { startWorkers } from "@workers/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { natsTransport } from "../src/index.js";
 import { drops, gate, startNatsSystem, uniqueSubject, until } from "./helpers.js";
 import { NatsServer } from "./nats-server.js";
-import { startWorkers } from "@workers/runtime";
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -42,10 +42,13 @@ describe("a NATS input channel", () => {
 
   it("keeps structured-clone values and envelope headers across the stream", async () => {
     const got: unknown[] = [];
-    const { system } = await startNatsSystem({ url: server.url, subject: uniqueSubject() }, (_c, m) => {
-      got.push(m);
-      return m;
-    });
+    const { system } = await startNatsSystem(
+      { url: server.url, subject: uniqueSubject() },
+      (_c, m) => {
+        got.push(m);
+        return m;
+      },
+    );
     const value = { when: new Date(0), big: 10n, set: new Set([1, 2]), map: new Map([["a", 1]]) };
     await expect(system.request("w", value)).resolves.toEqual(value);
     expect(got).toEqual([value]);
@@ -125,7 +128,9 @@ describe("a NATS input channel", () => {
     await until(() => started.length === 2, "2 processed");
     await system.stop();
     expect(started).toEqual([1, 2]);
-    expect(drops(events)).toEqual([3, 4, 5, 6, 7].map((msg) => ({ reason: "buffer-dropped", msg })));
+    expect(drops(events)).toEqual(
+      [3, 4, 5, 6, 7].map((msg) => ({ reason: "buffer-dropped", msg })),
+    );
     expect(system.stats().channels.in!.drops).toBe(5);
     expect(system.stats().drops.in).toBe(5);
   });
@@ -171,12 +176,20 @@ describe("a NATS input channel", () => {
 
   it("stats read the stream: size, consumer state, the stream's name", async () => {
     const g = gate();
-    const { system } = await startNatsSystem({ url: server.url, subject: uniqueSubject() }, () => g.wait);
+    const { system } = await startNatsSystem(
+      { url: server.url, subject: uniqueSubject() },
+      () => g.wait,
+    );
     for (let i = 1; i <= 3; i++) await system.command("w", i);
     await new Promise((r) => setTimeout(r, 1100));
     system.stats();
     await until(() => system.stats().channels.in!.size === 3, "size 3");
-    expect(system.stats().channels.in).toMatchObject({ size: 3, capacity: 100, bufferType: "fixed", ackPending: 1 });
+    expect(system.stats().channels.in).toMatchObject({
+      size: 3,
+      capacity: 100,
+      bufferType: "fixed",
+      ackPending: 1,
+    });
     g.open();
     await system.stop();
   });
@@ -208,19 +221,34 @@ describe("starting a NATS transport", () => {
 
   it("creates one work-queue stream a channel with max_msgs = buffer", async () => {
     const subject = uniqueSubject();
-    const { system } = await startNatsSystem({ url: server.url, subject, buffer: 7, bufferType: "sliding" }, () => {});
+    const { system } = await startNatsSystem(
+      { url: server.url, subject, buffer: 7, bufferType: "sliding" },
+      () => {},
+    );
     const nc = await connect({ servers: server.url });
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(`WORKERS_${subject.replace(/[^A-Za-z0-9_-]/g, "_")}`);
-    expect(info.config).toMatchObject({ subjects: [subject], retention: "workqueue", max_msgs: 7, discard: "old" });
+    expect(info.config).toMatchObject({
+      subjects: [subject],
+      retention: "workqueue",
+      max_msgs: 7,
+      discard: "old",
+    });
     await nc.close();
     await system.stop();
   });
 
   it("take and poll on system.channels of a NATS channel throw ERR_TRANSPORT_UNSUPPORTED", async () => {
-    const { system } = await startNatsSystem({ url: server.url, subject: uniqueSubject() }, () => {});
-    expect(() => system.channels.in!.poll()).toThrow(expect.objectContaining({ code: "ERR_TRANSPORT_UNSUPPORTED" }));
-    await expect(system.channels.in!.take()).rejects.toMatchObject({ code: "ERR_TRANSPORT_UNSUPPORTED" });
+    const { system } = await startNatsSystem(
+      { url: server.url, subject: uniqueSubject() },
+      () => {},
+    );
+    expect(() => system.channels.in!.poll()).toThrow(
+      expect.objectContaining({ code: "ERR_TRANSPORT_UNSUPPORTED" }),
+    );
+    await expect(system.channels.in!.take()).rejects.toMatchObject({
+      code: "ERR_TRANSPORT_UNSUPPORTED",
+    });
     await system.stop();
     void startWorkers;
     void natsTransport;

@@ -81,5 +81,7 @@ export async function startNatsSystem(
 }
 
 export function drops(events: readonly WorkersEvent[]): { reason: string; msg: unknown }[] {
-  return events.flatMap((e) => (e.type === "workers.drop" ? [{ reason: e.reason, msg: e.msg }] : []));
+  return events.flatMap((e) =>
+    e.type === "workers.drop" ? [{ reason: e.reason, msg: e.msg }] : [],
+  );
 }

@@ -17,27 +17,35 @@ afterAll(async () => {
 
 /** A front end: sends to the channel, consumes nothing. */
 function frontEnd(subject: string, ackWaitMs = 30_000) {
-  return startNatsSystem({ url: server.url, subject, buffer: 10000, transport: { consume: false, ackWaitMs } }, () => {
-    throw new Error("a front end never runs the worker");
-  });
+  return startNatsSystem(
+    { url: server.url, subject, buffer: 10000, transport: { consume: false, ackWaitMs } },
+    () => {
+      throw new Error("a front end never runs the worker");
+    },
+  );
 }
 
 describe("requests across systems", () => {
   it("a request from system A is served by system B (one process): value, error, timeout", async () => {
     const subject = uniqueSubject();
     const a = await frontEnd(subject);
-    const b = await startNatsSystem({ url: server.url, subject, buffer: 10000 }, async (_ctx, m: number) => {
-      if (m < 0) throw Object.assign(new RangeError(`negative ${m}`), { code: "E_NEG" });
-      if (m === 0) await new Promise((r) => setTimeout(r, 500));
-      return m * 2;
-    });
+    const b = await startNatsSystem(
+      { url: server.url, subject, buffer: 10000 },
+      async (_ctx, m: number) => {
+        if (m < 0) throw Object.assign(new RangeError(`negative ${m}`), { code: "E_NEG" });
+        if (m === 0) await new Promise((r) => setTimeout(r, 500));
+        return m * 2;
+      },
+    );
     await expect(a.system.request("w", 21)).resolves.toBe(42);
     await expect(a.system.request("w", -1)).rejects.toMatchObject({
       name: "RangeError",
       message: "negative -1",
       code: "E_NEG",
     });
-    await expect(a.system.request("w", 0, { timeoutMs: 50 })).rejects.toMatchObject({ code: "ERR_TIMEOUT" });
+    await expect(a.system.request("w", 0, { timeoutMs: 50 })).rejects.toMatchObject({
+      code: "ERR_TIMEOUT",
+    });
     await Promise.all([a.system.stop(), b.system.stop()]);
     expect(a.system.stats().workers.w!.processed).toBe(0);
     expect(b.system.stats().workers.w!.processed).toBe(2);
@@ -70,7 +78,11 @@ describe("replicas sharing one durable input", () => {
     await until(() => r1.acked().length >= 20, "r1 working");
     r1.signal("SIGKILL");
     await r1.exited;
-    await until(() => new Set([...r1.acked(), ...r2.acked()]).size === N, "every message acked", 20_000);
+    await until(
+      () => new Set([...r1.acked(), ...r2.acked()]).size === N,
+      "every message acked",
+      20_000,
+    );
     r2.signal("SIGTERM");
     expect(await r2.exited).toEqual({ code: 0, signal: null });
     await a.system.stop();
@@ -79,7 +91,9 @@ describe("replicas sharing one durable input", () => {
     const deliveries = [...r1.deliveries(), ...r2.deliveries()];
     const count = new Map<number, number>();
     for (const b of acks) count.set(b, (count.get(b) ?? 0) + 1);
-    expect([...count.keys()].sort((x, y) => x - y)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect([...count.keys()].sort((x, y) => x - y)).toEqual(
+      Array.from({ length: N }, (_, i) => i + 1),
+    );
     // Acked once, or twice only when one of its deliveries was a redelivery.
     for (const [body, n] of count) {
       expect(n).toBeLessThanOrEqual(2);
@@ -99,7 +113,13 @@ describe("a server that crashes and comes back", () => {
     const subject = uniqueSubject();
     const seen = new Set<number>();
     const { system, events } = await startNatsSystem(
-      { url: server.url, subject, buffer: 10000, concurrency: 4, transport: { publishTimeoutMs: 500 } },
+      {
+        url: server.url,
+        subject,
+        buffer: 10000,
+        concurrency: 4,
+        transport: { publishTimeoutMs: 500 },
+      },
       (_ctx, m: number) => {
         seen.add(m);
       },
