@@ -260,7 +260,13 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
   }
 
   async function watchStatus(nc: NatsConnection): Promise<void> {
-    for await (const s of nc.status()) {
+    const statuses = nc.status();
+    stopping.signal.addEventListener("abort", () => {
+      // A connection the caller owns outlives the transport: stop listening to it.
+      (statuses as { stop?: () => void }).stop?.();
+    });
+    for await (const s of statuses) {
+      if (stopping.signal.aborted) return;
       if (s.type === "reconnect") for (const ch of channels.values()) ch.reconnected();
     }
   }

@@ -238,6 +238,29 @@ describe("starting a NATS transport", () => {
     await system.stop();
   });
 
+  it("uses a connection it is given and leaves it open at stop", async () => {
+    const nc = await connect({ servers: server.url });
+    const system = await startWorkers(
+      {
+        channels: { in: { transport: "nats", subject: uniqueSubject(), buffer: 10 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: (_c: unknown, m: number) => m + 1,
+          },
+        },
+      } as never,
+      { obs: () => {} },
+      { transports: { nats: natsTransport({ connection: nc }) } },
+    );
+    await expect(system.request("w" as never, 1 as never)).resolves.toBe(2);
+    await system.stop();
+    expect(nc.isClosed()).toBe(false);
+    await nc.close();
+  });
+
   it("take and poll on system.channels of a NATS channel throw ERR_TRANSPORT_UNSUPPORTED", async () => {
     const { system } = await startNatsSystem(
       { url: server.url, subject: uniqueSubject() },
@@ -250,7 +273,5 @@ describe("starting a NATS transport", () => {
       code: "ERR_TRANSPORT_UNSUPPORTED",
     });
     await system.stop();
-    void startWorkers;
-    void natsTransport;
   });
 });
