@@ -52,9 +52,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 function replica(url: string): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, [...process.execArgv, REPLICA, url], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  // From source with tsx, as `pnpm start` runs this file (also when a test imports it).
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@workers/source", "--import", "tsx", REPLICA, url],
+    { stdio: ["ignore", "pipe", "inherit"], cwd: fileURLToPath(new URL("..", import.meta.url)) },
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.setEncoding("utf8").on("data", (s: string) => {
       if (s.includes("ready")) resolve();
