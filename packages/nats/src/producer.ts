@@ -6,8 +6,14 @@
 // message id as `Nats-Msg-Id`, so a publish tried again is never stored twice.
 
 import { JetStreamApiError, type JetStreamClient } from "@nats-io/jetstream";
-import type { AbortSignalLike, BufferType, Channel, OperationOptions } from "@workers/channels";
-import { messageOf, type TransportHooks } from "@workers/runtime";
+import {
+  type AbortSignalLike,
+  type BufferType,
+  type Channel,
+  type OperationOptions,
+  PendingLimitError,
+} from "@workers/channels";
+import { messageOf, StoppedError, type TransportHooks } from "@workers/runtime";
 import { encodeBody, messageHeaders } from "./codec.js";
 import { NatsTransportError } from "./errors.js";
 import type { ReplyInbox } from "./replies.js";
@@ -135,12 +141,7 @@ export class ProducerChannel implements Channel<unknown> {
    */
   private publish(value: unknown, signal: AbortSignalLike | undefined): Promise<boolean> {
     if (value === undefined) throw new TypeError("Cannot put undefined on a channel");
-    if (this.pendingPuts >= MAX_PENDING) {
-      throw new NatsTransportError(
-        "ERR_TRANSPORT_UNSUPPORTED",
-        `More than ${MAX_PENDING} pending puts on a NATS channel`,
-      );
-    }
+    if (this.pendingPuts >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const { message, reply } = messageOf(value);
     const replyTo = reply === undefined ? undefined : this.host.replies.expect(message.id, reply);
     const data = encodeBody(message.body);
@@ -151,7 +152,12 @@ export class ProducerChannel implements Channel<unknown> {
         this.pendingPuts--;
         if (!stored) {
           this.unsent++;
-          if (reply !== undefined) this.host.replies.forget(message.id);
+          if (reply !== undefined) {
+            this.host.replies.forget(message.id);
+            reply.reject(
+              new StoppedError("The NATS transport closed before JetStream stored the message"),
+            );
+          }
         }
         return stored;
       },

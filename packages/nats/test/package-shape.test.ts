@@ -9,10 +9,15 @@ describePackageShape(
     exportNames: ["NatsTransportError", "natsTransport"],
   },
   (pkg) => {
-    it("depends on the runtime and the NATS JetStream clients only", () => {
+    it("depends on the runtime, channels and the NATS JetStream clients only", () => {
       const { external } = valueImports(new URL("../src/index.ts", import.meta.url));
       const bare = [...external].filter((s) => !s.startsWith("node:")).sort();
-      expect(bare).toEqual(["@nats-io/jetstream", "@nats-io/transport-node", "@workers/runtime"]);
+      expect(bare).toEqual([
+        "@nats-io/jetstream",
+        "@nats-io/transport-node",
+        "@workers/channels",
+        "@workers/runtime",
+      ]);
       expect(Object.keys(pkg.dependencies).sort()).toEqual([
         "@nats-io/jetstream",
         "@nats-io/transport-node",
