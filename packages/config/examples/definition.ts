@@ -31,6 +31,9 @@ export const definition = defineWorkers({
       workerFn: async (_ctx, job: Resize) => ({ url: job.url, width: job.width }),
       expose: true,
       outputChan: "images/out",
+      // Up to 3 runs: 100 ms before the second, 1 s before the third; each run at most 10 s.
+      retry: { attempts: 3, backoffMs: [100, 1000] },
+      timeoutMs: 10_000,
     },
     // Offers 0, 1, 2, ... to "ticks" every 5 s.
     heartbeat: { kind: "ticker", intervalMs: 5000, out: "ticks" },

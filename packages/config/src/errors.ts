@@ -8,7 +8,8 @@ export type ConfigErrorCode =
   | "ERR_MODULE_NOT_FOUND"
   | "ERR_MODULE_LOAD"
   | "ERR_EXPORT_NOT_FOUND"
-  | "ERR_NOT_A_FUNCTION";
+  | "ERR_NOT_A_FUNCTION"
+  | "ERR_INVALID_ARGUMENT";
 
 /** Base class of this package's errors. */
 export class WorkersConfigError extends Error {
@@ -48,7 +49,7 @@ export class ConfigError extends WorkersConfigError {
 }
 
 /** The code of a function-reference failure. */
-export type FunctionRefErrorCode = Exclude<ConfigErrorCode, "ERR_CONFIG">;
+export type FunctionRefErrorCode = Exclude<ConfigErrorCode, "ERR_CONFIG" | "ERR_INVALID_ARGUMENT">;
 
 /**
  * A `"specifier#export"` reference that cannot be used: malformed (`ERR_INVALID_REFERENCE`),

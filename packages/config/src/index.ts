@@ -1,3 +1,4 @@
+export { backoffDelay } from "./backoff.js";
 export { defineWorkers } from "./define.js";
 export {
   ConfigError,
@@ -16,6 +17,8 @@ export { IssueCode } from "./issue-codes.js";
 export { loadDefinition } from "./load.js";
 export { hasNormalizedShape } from "./normalized-shape.js";
 export type {
+  BackoffInput,
+  BackoffSchedule,
   BatchInput,
   BufferType,
   ChannelInput,
@@ -23,13 +26,19 @@ export type {
   CommandWorkerInput,
   ConfigIssue,
   Dispatch,
+  ExponentialBackoff,
+  ExponentialBackoffInput,
   ExposedWorkerName,
   MessageOf,
   NormalizedChannel,
   NormalizedDefinition,
+  NormalizedRateLimit,
+  NormalizedRetry,
   NormalizedWorker,
   PutMode,
+  RateLimitInput,
   ResultOf,
+  RetryInput,
   TickerWorkerInput,
   ValidateOptions,
   ValidationResult,

@@ -13,7 +13,7 @@ export const IssueCode = {
   duplicateKey: "duplicate-key",
   /** A value outside the allowed set (`bufferType`, `putMode`, `kind`, `dispatch`). */
   invalidValue: "invalid-value",
-  /** A number out of range (negative buffer, concurrency 0, ...). */
+  /** A number out of range (negative buffer, concurrency 0, a delay over 2147483647 ms, ...). */
   outOfRange: "out-of-range",
   /** A channel or worker name that cannot be used (empty, `__proto__`). */
   invalidName: "invalid-name",
@@ -21,7 +21,10 @@ export const IssueCode = {
   undeclaredChannel: "undeclared-channel",
   /** `expose: true` on a ticker. */
   exposeOnTicker: "expose-on-ticker",
-  /** A command-worker key on a ticker (`in`, `concurrency` > 1, `batch`). */
+  /**
+   * A command-worker key on a ticker (`in`, `concurrency` > 1, `batch`, `retry`, `timeoutMs`,
+   * `rateLimit`).
+   */
   commandOnlyKey: "command-only-key",
   /** A ticker key on a command worker (`intervalMs`, `initialDelayMs`, `out`). */
   tickerOnlyKey: "ticker-only-key",

@@ -28,7 +28,10 @@ function isOptionalDelay(value: unknown, min = 0): boolean {
  * boolean `expose`, an integer `concurrency` >= 1 and only declared (own) channel names; a
  * command worker has an `in` and a `workerFn` function, a thread worker a `workerRef`
  * `{ url, exportName }`; `intervalMs` (>= 1), `initialDelayMs` and `batch.maxWaitMs` are at most
- * 2147483647 ms; `batch.size` is an integer >= 1.
+ * 2147483647 ms; `batch.size` is an integer >= 1. Policies, where present: `retry.attempts` is
+ * an integer >= 1 and `retry.backoffMs` a non-empty list of delays or `{ initialMs, factor,
+ * maxMs, jitter }` (delays 0..2147483647 ms, a finite `factor` >= 1, `jitter` 0..1);
+ * `timeoutMs` and `rateLimit.intervalMs` are 1..2147483647 ms, `rateLimit.max` an integer >= 1.
  *
  * It does not check `transport` or `subject`, nor the rules validation applies between fields
  * (see the README's rules). It is stricter than validation in one place: validation takes an
@@ -101,6 +104,45 @@ function check(definition: unknown): boolean {
     ) {
       return false;
     }
+    if (!isPolicies(w)) return false;
   }
   return true;
+}
+
+// The policies of a command worker; absent keys pass. Validation refuses them on tickers (a rule
+// between fields), so the shape does not look at the kind.
+function isPolicies(w: Record<string, unknown>): boolean {
+  const { retry, rateLimit } = w;
+  if (retry !== undefined) {
+    if (!isRecord(retry) || !isCount(retry.attempts, 1) || !isBackoff(retry.backoffMs)) {
+      return false;
+    }
+  }
+  if (
+    rateLimit !== undefined &&
+    (!isRecord(rateLimit) || !isCount(rateLimit.max, 1) || !isDelay(rateLimit.intervalMs, 1))
+  ) {
+    return false;
+  }
+  return w.timeoutMs === undefined || isDelay(w.timeoutMs, 1);
+}
+
+function isDelay(value: unknown, min = 0): boolean {
+  return value !== undefined && isOptionalDelay(value, min);
+}
+
+// A list of one delay or more, or the exponential form with every field filled in.
+function isBackoff(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.every((d) => isDelay(d));
+  return (
+    isRecord(value) &&
+    isDelay(value.initialMs) &&
+    typeof value.factor === "number" &&
+    value.factor >= 1 &&
+    Number.isFinite(value.factor) &&
+    isDelay(value.maxMs) &&
+    typeof value.jitter === "number" &&
+    value.jitter >= 0 &&
+    value.jitter <= 1
+  );
 }

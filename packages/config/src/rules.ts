@@ -62,7 +62,10 @@ export const undeclaredChannels: Rule = ({ workers, declaredChannels }) => {
   return issues;
 };
 
-/** Tickers cannot be exposed, have no input and run one tick at a time. */
+/** Worker policies: keys of command workers only. */
+const POLICY_KEYS = ["retry", "timeoutMs", "rateLimit"] as const;
+
+/** Tickers cannot be exposed, have no input, run one tick at a time and have no policies. */
 export const tickerKeys: Rule = ({ workers }) => {
   const issues: ConfigIssue[] = [];
   for (const [name, w] of workers) {
@@ -95,6 +98,14 @@ export const tickerKeys: Rule = ({ workers }) => {
         path: ["workers", name, "batch"],
         code: "command-only-key",
         message: 'only command workers batch messages. Remove "batch".',
+      });
+    }
+    for (const key of POLICY_KEYS) {
+      if (w[key] === undefined) continue;
+      issues.push({
+        path: ["workers", name, key],
+        code: "command-only-key",
+        message: `"${key}" is a policy of command workers: a ticker skips a tick that finds the previous one running, and never retries one. Remove it, or use kind: "command".`,
       });
     }
   }

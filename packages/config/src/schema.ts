@@ -16,6 +16,66 @@ export const workerFnSchema: z.ZodType<string | ((...args: any[]) => unknown)> =
     'The worker function: a reference "specifier#export" resolved relative to this file (the `default` export when there is no fragment), e.g. "./workers.js#resize". In TypeScript/JavaScript definitions also a function.',
   );
 
+/** A delay in milliseconds that timers honour: 0..MAX_DELAY_MS. */
+const delayMs = z.number().min(0).max(MAX_DELAY_MS);
+
+const exponentialBackoffObject = z
+  .strictObject({
+    initialMs: delayMs.describe("Delay before the first retry."),
+    factor: z
+      .number()
+      .min(1)
+      .default(2)
+      .describe("Each delay is the previous one times this (>= 1)."),
+    maxMs: delayMs.default(MAX_DELAY_MS).describe("Cap of every delay, jitter applied after it."),
+    jitter: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        "Fraction 0..1: each delay is multiplied by a random factor in [1 - jitter, 1] (0: no jitter).",
+      ),
+  })
+  .describe("Exponential backoff: initialMs * factor^(n - 1) before retry n, capped at maxMs.");
+
+const backoffSchema = z
+  .union([
+    delayMs.describe("The same delay before every retry."),
+    z.array(delayMs).min(1).describe("One delay a retry, in order; the last one repeats."),
+    exponentialBackoffObject,
+  ])
+  .default(0)
+  .describe(
+    "Milliseconds to wait before a retry: a number, a list (one a retry, the last repeating) or { initialMs, factor, maxMs, jitter }. Each delay is at most 2147483647.",
+  );
+
+const retryObject = z
+  .strictObject({
+    attempts: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe("Runs of a message in all, the first included (1: no retry)."),
+    backoffMs: backoffSchema,
+  })
+  .describe(
+    "Command workers: run a failed message again. Only the last failure is an error (event, fail channel, rejected request).",
+  );
+
+const rateLimitObject = z
+  .strictObject({
+    max: z.int().min(1).describe("Most runs started in any window of intervalMs."),
+    intervalMs: z
+      .number()
+      .min(1)
+      .max(MAX_DELAY_MS)
+      .describe("The window, in milliseconds (a smooth token bucket: max tokens refill over it)."),
+  })
+  .describe(
+    "Command workers: at most `max` runs start in any `intervalMs`; messages wait in the input channel meanwhile.",
+  );
+
 const channelObject = z
   .strictObject({
     buffer: z
@@ -101,6 +161,16 @@ const workerObject = z
       })
       .optional()
       .describe("Thread workers: send several messages per pool task."),
+    retry: retryObject.optional(),
+    timeoutMs: z
+      .number()
+      .min(1)
+      .max(MAX_DELAY_MS)
+      .optional()
+      .describe(
+        "Command workers: a run longer than this many milliseconds is aborted (ctx.signal) and fails with a TimeoutError, which retry may retry.",
+      ),
+    rateLimit: rateLimitObject.optional(),
   })
   .describe("A worker.");
 
@@ -138,6 +208,18 @@ export interface ParsedWorker {
   initialDelayMs?: number | undefined;
   out?: string | undefined;
   batch?: { size: number; maxWaitMs: number } | undefined;
+  retry?: ParsedRetry | undefined;
+  timeoutMs?: number | undefined;
+  rateLimit?: { max: number; intervalMs: number } | undefined;
+}
+
+/** A parsed `retry`: `backoffMs` as written (a number, a list or the exponential object). */
+export interface ParsedRetry {
+  attempts: number;
+  backoffMs:
+    | number
+    | number[]
+    | { initialMs: number; factor: number; maxMs: number; jitter: number };
 }
 
 /** A parsed definition. */

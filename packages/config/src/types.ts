@@ -47,6 +47,43 @@ export interface BatchInput {
   readonly maxWaitMs?: number;
 }
 
+/**
+ * Exponential backoff: `initialMs * factor^(n - 1)` before retry `n`, capped at `maxMs`, then
+ * multiplied by a random factor in `[1 - jitter, 1]`.
+ */
+export interface ExponentialBackoffInput {
+  /** Delay before the first retry, 0..2147483647 ms. */
+  readonly initialMs: number;
+  /** Growth of each delay over the previous one (>= 1). @default 2 */
+  readonly factor?: number;
+  /** Cap of every delay (it caps `initialMs` too), 0..2147483647 ms. @default 2147483647 */
+  readonly maxMs?: number;
+  /** Fraction 0..1 a delay may be shortened by at random (0: none). @default 0 */
+  readonly jitter?: number;
+}
+
+/**
+ * Milliseconds to wait before a retry: the same delay every time, a list (one delay a retry, the
+ * last repeating) or an exponential schedule. Every delay is within 0..2147483647 ms.
+ */
+export type BackoffInput = number | readonly number[] | ExponentialBackoffInput;
+
+/** Runs a failed message again (command workers). */
+export interface RetryInput {
+  /** Runs of a message in all, the first included (integer >= 1; 1: no retry). @default 1 */
+  readonly attempts?: number;
+  /** Delay before each retry. @default 0 */
+  readonly backoffMs?: BackoffInput;
+}
+
+/** At most `max` runs start in any window of `intervalMs` (command workers; a token bucket). */
+export interface RateLimitInput {
+  /** Integer >= 1. */
+  readonly max: number;
+  /** 1..2147483647 ms. */
+  readonly intervalMs: number;
+}
+
 interface WorkerInputBase {
   /** @default "go" */
   readonly dispatch?: Dispatch;
@@ -68,6 +105,12 @@ export interface CommandWorkerInput extends WorkerInputBase {
   readonly workerFn: WorkerFn | WorkerFnRef;
   /** Make the worker reachable through `system.command` / `system.request`. @default false */
   readonly expose?: boolean;
+  /** Run a failed message again, up to `attempts` runs in all. @default no retry */
+  readonly retry?: RetryInput;
+  /** A run longer than this (1..2147483647 ms) is aborted and fails with a `TimeoutError`. */
+  readonly timeoutMs?: number;
+  /** At most `max` runs start in any window of `intervalMs`. */
+  readonly rateLimit?: RateLimitInput;
 }
 
 /** A ticker: every `intervalMs`, offers the tick number to `out` and/or calls `workerFn(ctx, tick)`. */
@@ -80,6 +123,12 @@ export interface TickerWorkerInput extends WorkerInputBase {
   /** Channel that tick numbers 0, 1, 2, ... are offered to. */
   readonly out?: string;
   readonly workerFn?: WorkerFn | WorkerFnRef;
+  /** Command workers only: a ticker skips a tick that finds the previous one running. */
+  readonly retry?: never;
+  /** Command workers only. */
+  readonly timeoutMs?: never;
+  /** Command workers only. */
+  readonly rateLimit?: never;
 }
 
 /** A worker as written in a definition. */
@@ -102,6 +151,33 @@ export interface NormalizedChannel {
   transport?: string;
   /** Where the transport keeps the channel. */
   subject?: string;
+}
+
+/** A normalized exponential backoff: every field filled in. */
+export interface ExponentialBackoff {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  jitter: number;
+}
+
+/**
+ * A normalized backoff: a list of delays (one a retry, the last repeating; a number as written
+ * becomes a list of one) or an exponential schedule. `backoffDelay` computes a delay from it.
+ */
+export type BackoffSchedule = readonly number[] | ExponentialBackoff;
+
+/** A normalized `retry`. */
+export interface NormalizedRetry {
+  /** Runs of a message in all, the first included (>= 1). */
+  attempts: number;
+  backoffMs: BackoffSchedule;
+}
+
+/** A normalized `rateLimit`. */
+export interface NormalizedRateLimit {
+  max: number;
+  intervalMs: number;
 }
 
 /** A worker with its defaults filled in and its function resolved. */
@@ -128,6 +204,12 @@ export interface NormalizedWorker {
   out?: string;
   /** Several messages per pool task (thread workers only). */
   batch?: { size: number; maxWaitMs: number };
+  /** Retry policy (command workers); absent when the definition has no `retry`. */
+  retry?: NormalizedRetry;
+  /** Longest run in ms before it is aborted (command workers). */
+  timeoutMs?: number;
+  /** Most runs started in a window (command workers). */
+  rateLimit?: NormalizedRateLimit;
 }
 
 /** A validated definition: defaults filled in, references resolved. */

@@ -234,6 +234,126 @@ const cases: [string, unknown, string, (string | number)[]][] = [
     "invalid-value",
     [...C, "buffer-type"],
   ],
+  // Worker policies.
+  ["retry on a ticker", ticker({ retry: { attempts: 2 } }), "command-only-key", [...T, "retry"]],
+  ["timeoutMs on a ticker", ticker({ timeoutMs: 100 }), "command-only-key", [...T, "timeoutMs"]],
+  [
+    "rate-limit on a ticker",
+    ticker({ "rate-limit": { max: 1, intervalMs: 10 } }),
+    "command-only-key",
+    [...T, "rate-limit"],
+  ],
+  ["retry that is a number", worker({ retry: 3 }), "invalid-type", [...W, "retry"]],
+  [
+    "retry attempts 0",
+    worker({ retry: { attempts: 0 } }),
+    "out-of-range",
+    [...W, "retry", "attempts"],
+  ],
+  [
+    "fractional retry attempts",
+    worker({ retry: { attempts: 2.5 } }),
+    "invalid-type",
+    [...W, "retry", "attempts"],
+  ],
+  [
+    "an unknown retry key",
+    worker({ retry: { attempts: 2, delayMs: 5 } }),
+    "unknown-key",
+    [...W, "retry", "delayMs"],
+  ],
+  [
+    "a negative backoffMs",
+    worker({ retry: { backoffMs: -1 } }),
+    "out-of-range",
+    [...W, "retry", "backoffMs"],
+  ],
+  [
+    "a backoffMs beyond setTimeout's range",
+    worker({ retry: { "backoff-ms": 2 ** 31 } }),
+    "out-of-range",
+    [...W, "retry", "backoff-ms"],
+  ],
+  [
+    "an empty backoffMs list",
+    worker({ retry: { backoffMs: [] } }),
+    "invalid-value",
+    [...W, "retry", "backoffMs"],
+  ],
+  [
+    "a negative delay in a backoffMs list",
+    worker({ retry: { backoffMs: [10, -1] } }),
+    "out-of-range",
+    [...W, "retry", "backoffMs", 1],
+  ],
+  [
+    "a backoffMs string",
+    worker({ retry: { backoffMs: "100" } }),
+    "invalid-type",
+    [...W, "retry", "backoffMs"],
+  ],
+  [
+    "an exponential backoffMs without initialMs",
+    worker({ retry: { backoffMs: { factor: 2 } } }),
+    "required",
+    [...W, "retry", "backoffMs", "initialMs"],
+  ],
+  [
+    "a backoff factor below 1",
+    worker({ retry: { backoffMs: { initialMs: 10, factor: 0.5 } } }),
+    "out-of-range",
+    [...W, "retry", "backoffMs", "factor"],
+  ],
+  [
+    "a backoff jitter over 1",
+    worker({ retry: { backoffMs: { initialMs: 10, jitter: 1.5 } } }),
+    "out-of-range",
+    [...W, "retry", "backoffMs", "jitter"],
+  ],
+  [
+    "a kebab-case max-ms beyond setTimeout's range",
+    worker({ retry: { "backoff-ms": { "initial-ms": 10, "max-ms": 2 ** 31 } } }),
+    "out-of-range",
+    [...W, "retry", "backoff-ms", "max-ms"],
+  ],
+  [
+    "an unknown exponential backoff key",
+    worker({ retry: { backoffMs: { initialMs: 10, ceilingMs: 5 } } }),
+    "unknown-key",
+    [...W, "retry", "backoffMs", "ceilingMs"],
+  ],
+  ["timeoutMs 0", worker({ timeoutMs: 0 }), "out-of-range", [...W, "timeoutMs"]],
+  [
+    "timeout-ms beyond setTimeout's range",
+    worker({ "timeout-ms": 2 ** 31 }),
+    "out-of-range",
+    [...W, "timeout-ms"],
+  ],
+  ["timeoutMs as a string", worker({ timeoutMs: "5s" }), "invalid-type", [...W, "timeoutMs"]],
+  [
+    "rateLimit max 0",
+    worker({ rateLimit: { max: 0, intervalMs: 1000 } }),
+    "out-of-range",
+    [...W, "rateLimit", "max"],
+  ],
+  [
+    "rateLimit without intervalMs",
+    worker({ rateLimit: { max: 5 } }),
+    "required",
+    [...W, "rateLimit", "intervalMs"],
+  ],
+  [
+    "a kebab-case rate-limit interval under 1 ms",
+    worker({ "rate-limit": { max: 5, "interval-ms": 0.5 } }),
+    "out-of-range",
+    [...W, "rate-limit", "interval-ms"],
+  ],
+  [
+    "a rateLimit key in both spellings",
+    worker({ rateLimit: { max: 5, intervalMs: 10, "interval-ms": 10 } }),
+    "duplicate-key",
+    [...W, "rateLimit", "interval-ms"],
+  ],
 ];
 
 describe("bad definitions: each reports its one issue with code and path", () => {
@@ -267,6 +387,29 @@ describe("fix hints", () => {
     const message = await messageOf(worker({ workerFN: fn }));
     expect(message).toContain('Did you mean "workerFn"?');
     expect(message).toContain("Allowed keys: kind, in, workerFn,");
+  });
+
+  it("suggests and lists the keys of the object an unknown key is in", async () => {
+    const message = await messageOf(
+      worker({ retry: { backoffMs: { initialMs: 10, maxMS: 100 } } }),
+    );
+    expect(message).toContain('Did you mean "maxMs"?');
+    expect(message).toContain("Allowed keys: initialMs, factor, maxMs, jitter.");
+    const result = await validateDefinition(worker({ rateLimit: { max: 1, interval: 5 } }), {
+      baseUrl,
+    });
+    // The key it misspells is missing, and the misspelt one is unknown.
+    expect(result.ok ? [] : result.issues.map((i) => [i.code, i.path.at(-1)])).toEqual([
+      ["required", "intervalMs"],
+      ["unknown-key", "interval"],
+    ]);
+    expect(result.ok ? "" : result.issues[1]?.message).toContain('Did you mean "intervalMs"?');
+  });
+
+  it("names every form backoffMs takes when it has none of them", async () => {
+    expect(await messageOf(worker({ retry: { backoffMs: "100" } }))).toBe(
+      'expected a number, an array or an object, got the string "100".',
+    );
   });
 
   it("suggests the closest enum value", async () => {

@@ -2,12 +2,23 @@
 // camelCase, the spellings d-core users may write them in, and near-valid mutations of them.
 import fc from "fast-check";
 import {
+  BACKOFF_ALIASES,
   BATCH_ALIASES,
   CHANNEL_ALIASES,
   KEYWORD_KEYS,
+  NESTED_ALIASES,
+  RATE_LIMIT_ALIASES,
+  RETRY_ALIASES,
   WORKER_ALIASES,
 } from "../src/internal/aliases.js";
-import { BATCH_KEYS, CHANNEL_KEYS, WORKER_KEYS } from "../src/internal/zod-issues.js";
+import {
+  BACKOFF_KEYS,
+  BATCH_KEYS,
+  CHANNEL_KEYS,
+  RATE_LIMIT_KEYS,
+  RETRY_KEYS,
+  WORKER_KEYS,
+} from "../src/internal/zod-issues.js";
 import { MAX_DELAY_MS } from "../src/schema.js";
 
 export type Entry = Record<string, unknown>;
@@ -41,6 +52,30 @@ const delayArb = fc.oneof(
   fc.double({ min: 0.001, max: 100_000, noNaN: true }),
 );
 
+const backoffMsArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.oneof(fc.integer({ min: 0, max: MAX_DELAY_MS }), fc.double({ min: 0, max: 1e4, noNaN: true })),
+  fc.array(fc.integer({ min: 0, max: MAX_DELAY_MS }), { minLength: 1, maxLength: 4 }),
+  fc.record(
+    {
+      initialMs: fc.integer({ min: 0, max: 10_000 }),
+      factor: fc.oneof(fc.constant(1), fc.double({ min: 1, max: 10, noNaN: true })),
+      maxMs: fc.integer({ min: 0, max: MAX_DELAY_MS }),
+      jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+    },
+    { requiredKeys: ["initialMs"] },
+  ),
+);
+
+const retryArb = fc.record(
+  { attempts: fc.integer({ min: 1, max: 5 }), backoffMs: backoffMsArb },
+  { requiredKeys: [] },
+);
+
+const rateLimitArb = fc.record({
+  max: fc.integer({ min: 1, max: 100 }),
+  intervalMs: fc.oneof(delayArb, fc.constant(MAX_DELAY_MS)).filter((ms) => ms >= 1),
+});
+
 function workerArb(channels: readonly string[]): fc.Arbitrary<Entry> {
   const channel = fc.constantFrom(...channels);
   const command = fc
@@ -58,6 +93,9 @@ function workerArb(channels: readonly string[]): fc.Arbitrary<Entry> {
           { size: fc.integer({ min: 1, max: 4 }), maxWaitMs: fc.integer({ min: 0, max: 100 }) },
           { requiredKeys: ["size"] },
         ),
+        retry: retryArb,
+        timeoutMs: fc.oneof(fc.integer({ min: 1, max: MAX_DELAY_MS }), fc.constant(1.5)),
+        rateLimit: rateLimitArb,
       },
       { requiredKeys: ["kind", "in", "workerFn"] },
     )
@@ -139,7 +177,8 @@ function respellEntry(
     if (typeof v === "string" && KEYWORD_KEYS.has(key) && pick(`${at}.${key}=`, 2) === 1) {
       v = `:${v}`;
     }
-    if (key === "batch") v = respellEntry(v as Entry, BATCH_ALIASES, pick, `${at}.batch`);
+    const nested = NESTED_ALIASES[key];
+    if (nested !== undefined && objects(v)) v = respellEntry(v, nested, pick, `${at}.${key}`);
     out[written] = v;
   }
   return out;
@@ -177,9 +216,19 @@ const WORKER_KEY_POOL = [
   ":in",
   "buffer-type",
   "max-wait-ms",
-  "retry",
+  "retries",
 ];
 const BATCH_KEY_POOL = [...keysOf(BATCH_KEYS, BATCH_ALIASES), "bogus"];
+const RETRY_KEY_POOL = [...keysOf(RETRY_KEYS, RETRY_ALIASES), "delayMs", "max-ms"];
+const BACKOFF_KEY_POOL = [...keysOf(BACKOFF_KEYS, BACKOFF_ALIASES), "initial-delay-ms"];
+const RATE_LIMIT_KEY_POOL = [...keysOf(RATE_LIMIT_KEYS, RATE_LIMIT_ALIASES), "per", "size"];
+/** The key pools of the objects below an entry, by their canonical key. */
+const NESTED_POOLS: Readonly<Record<string, readonly string[]>> = {
+  batch: BATCH_KEY_POOL,
+  retry: RETRY_KEY_POOL,
+  backoffMs: BACKOFF_KEY_POOL,
+  rateLimit: RATE_LIMIT_KEY_POOL,
+};
 const ROOT_KEY_POOL = ["$schema", "channels", "workers", "extra"];
 
 const EDGE_VALUES: readonly unknown[] = [
@@ -223,6 +272,16 @@ const EDGE_VALUES: readonly unknown[] = [
   { size: 2, "max-wait-ms": 5 },
   { size: 1, maxWaitMs: -1 },
   { size: 1, maxWaitMs: 1, "max-wait-ms": 1 },
+  { attempts: 3 },
+  { attempts: 0 },
+  { attempts: 2, backoffMs: [] },
+  { "backoff-ms": [10, -1] },
+  { backoffMs: { "initial-ms": 5, jitter: 0.5 } },
+  { backoffMs: { initialMs: 5, factor: 0.5 } },
+  { max: 1, intervalMs: 1000 },
+  { max: 0, "interval-ms": 5 },
+  { max: 2 },
+  [5, 10],
   "./workers.js#commands",
   "./workers.js#nope",
   "./workers.js#notAFunction",
@@ -257,6 +316,16 @@ const PLAUSIBLE: Readonly<Record<string, readonly unknown[]>> = {
   batch: [{ size: 2 }, { size: 1, "max-wait-ms": 3 }, { size: 0 }],
   size: [1, 3, 0],
   maxWaitMs: [0, 5, -1],
+  retry: [{}, { attempts: 3, backoffMs: 100 }, { attempts: 0 }, { backoffMs: { initialMs: 1 } }],
+  timeoutMs: [1, 30_000, 0, MAX_DELAY_MS + 1],
+  rateLimit: [{ max: 1, intervalMs: 1000 }, { max: 5, "interval-ms": 0.5 }, { intervalMs: 5 }],
+  attempts: [1, 3, 0, 1.5],
+  backoffMs: [0, [1, 2], [], { initialMs: 10, factor: 2 }, { "max-ms": 1 }, -1],
+  initialMs: [0, 10, -1],
+  factor: [1, 2, 0.5],
+  maxMs: [0, 1000, MAX_DELAY_MS + 1],
+  jitter: [0, 0.5, 1, 1.5],
+  max: [1, 10, 0],
 };
 
 const valueArb = fc.oneof(
@@ -288,6 +357,11 @@ function setOwn(target: Entry, key: string, value: unknown): void {
   });
 }
 
+const ALL_ALIASES: Readonly<Record<string, string>> = {
+  ...WORKER_ALIASES,
+  ...Object.assign({}, ...Object.values(NESTED_ALIASES)),
+};
+
 export const objects = (v: unknown): v is Entry =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -309,11 +383,17 @@ export function applyMutation(input: Entry, m: Mutation): unknown {
     for (const entry of Object.values(section)) {
       if (!objects(entry)) continue;
       targets.push([entry, pool, aliases]);
-      for (const [k, v] of Object.entries(entry)) {
-        if ((WORKER_ALIASES[k] ?? k) === "batch" && objects(v)) {
-          targets.push([v, BATCH_KEY_POOL, BATCH_ALIASES]);
+      // The objects below it, and below those (retry.backoffMs), at any spelling.
+      const below = (obj: Entry): void => {
+        for (const [k, v] of Object.entries(obj)) {
+          const canonical = ALL_ALIASES[k] ?? k;
+          const pool = NESTED_POOLS[canonical];
+          if (pool === undefined || !objects(v)) continue;
+          targets.push([v, pool, NESTED_ALIASES[canonical] ?? {}]);
+          below(v);
         }
-      }
+      };
+      below(entry);
     }
   }
   const [entry, pool, aliases] = nth(targets, m.target) ?? targets[0]!;

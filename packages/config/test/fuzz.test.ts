@@ -37,6 +37,11 @@ const worker = fc.dictionary(
     "intervalMs",
     "initialDelayMs",
     "batch",
+    "retry",
+    "timeoutMs",
+    "timeout-ms",
+    "rateLimit",
+    "rate-limit",
   ),
   fc.oneof(
     fc.constantFrom("command", "ticker", "go", "thread", true, false, 1, 0, 2.5),
@@ -51,6 +56,26 @@ const worker = fc.dictionary(
       "./workers.js#notAFunction",
     ),
     fc.record({ size: fc.integer({ min: -1, max: 3 }) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        attempts: fc.integer({ min: -1, max: 3 }),
+        backoffMs: fc.oneof(
+          fc.integer({ min: -1, max: 3 }),
+          fc.array(fc.integer({ min: -1, max: 3 }), { maxLength: 2 }),
+          fc.record(
+            { initialMs: fc.integer({ min: -1, max: 3 }), "max-ms": anyValue, jitter: anyValue },
+            { requiredKeys: [] },
+          ),
+          anyValue,
+        ),
+        "backoff-ms": anyValue,
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      { max: fc.integer({ min: -1, max: 3 }), intervalMs: anyValue, "interval-ms": anyValue },
+      { requiredKeys: [] },
+    ),
     anyValue,
   ),
   { maxKeys: 8 },

@@ -124,6 +124,21 @@ describe("schema.json against a draft 2020-12 validator", () => {
       },
     ],
     ["a keyword ticker", { kind: ":ticker", "interval-ms": 5, "initial-delay-ms": 0, out: ":c" }],
+    [
+      "kebab-case policies",
+      {
+        kind: "command",
+        in: "c",
+        "worker-fn": "./workers.js",
+        retry: { attempts: 3, "backoff-ms": { "initial-ms": 100, "max-ms": 5000, jitter: 0.2 } },
+        "timeout-ms": 30_000,
+        "rate-limit": { max: 10, "interval-ms": 1000 },
+      },
+    ],
+    [
+      "a backoff list",
+      { kind: "command", in: "c", workerFn: "./workers.js", retry: { backoffMs: [0, 10, 100] } },
+    ],
   ])("accepts a worker with %s, as the loader does", async (_name, worker) => {
     const input = {
       channels: { ":c": { buffer: 1, "buffer-type": ":sliding", "put-mode": ":block" } },
@@ -171,6 +186,25 @@ describe("schema.json against a draft 2020-12 validator", () => {
       "thread-needs-reference",
     ],
     ["batch on a go worker", { ...worker, batch: { size: 2 } }, "batch-needs-thread"],
+    ["a ticker with retry", { kind: "ticker", out: "c", retry: {} }, "command-only-key"],
+    ["a ticker with timeout-ms", { kind: "ticker", out: "c", "timeout-ms": 5 }, "command-only-key"],
+    [
+      "a ticker with rateLimit",
+      { kind: "ticker", out: "c", rateLimit: { max: 1, intervalMs: 5 } },
+      "command-only-key",
+    ],
+    ["an empty backoff list", { ...worker, retry: { backoffMs: [] } }, "invalid-value"],
+    [
+      "a backoff in two spellings",
+      { ...worker, retry: { backoffMs: { initialMs: 1, "initial-ms": 1 } } },
+      "duplicate-key",
+    ],
+    [
+      "an exponential backoff without initialMs",
+      { ...worker, retry: { backoffMs: { "max-ms": 5 } } },
+      "required",
+    ],
+    ["a rate limit without interval", { ...worker, "rate-limit": { max: 1 } }, "required"],
     ["a reference without export", { ...worker, workerFn: "./workers.js#" }, "invalid-reference"],
     ["a reference '#'", { ...worker, workerFn: "#" }, "invalid-reference"],
   ])("rejects %s, as the loader does", async (_name, w, code) => {

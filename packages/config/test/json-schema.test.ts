@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildJsonSchema } from "../src/internal/json-schema.js";
+import { MAX_DELAY_MS } from "../src/schema.js";
 
 const committed = JSON.parse(readFileSync(new URL("../schema.json", import.meta.url), "utf8"));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -49,6 +50,42 @@ describe("schema.json", () => {
       ).toBe(true);
     }
     expect(worker.required).toEqual(["kind"]);
+  });
+
+  it("describes the worker policies, with their defaults", () => {
+    const worker = committed.properties.workers.additionalProperties;
+    const { retry, timeoutMs, rateLimit } = worker.properties;
+    expect(retry.properties.attempts).toMatchObject({ type: "integer", minimum: 1, default: 1 });
+    const backoff = retry.properties.backoffMs;
+    expect(backoff.default).toBe(0);
+    const [number, list, exponential] = backoff.anyOf;
+    expect(number).toMatchObject({ type: "number", minimum: 0, maximum: MAX_DELAY_MS });
+    expect(list).toMatchObject({ type: "array", minItems: 1 });
+    expect(list.items).toMatchObject({ type: "number", minimum: 0, maximum: MAX_DELAY_MS });
+    expect(exponential.properties).toMatchObject({
+      factor: { minimum: 1, default: 2 },
+      maxMs: { maximum: MAX_DELAY_MS, default: MAX_DELAY_MS },
+      jitter: { minimum: 0, maximum: 1, default: 0 },
+    });
+    expect(timeoutMs).toMatchObject({ type: "number", minimum: 1, maximum: MAX_DELAY_MS });
+    expect(rateLimit.properties.max).toMatchObject({ type: "integer", minimum: 1 });
+    expect(rateLimit.properties.intervalMs).toMatchObject({ minimum: 1, maximum: MAX_DELAY_MS });
+    for (const entry of [retry, exponential, rateLimit]) {
+      for (const [key, prop] of Object.entries<{ description?: string }>(entry.properties)) {
+        expect(prop.description, key).toBeTruthy();
+      }
+      expect(entry.description).toBeTruthy();
+    }
+    // Kebab-case spellings, each of which may stand for a required key.
+    expect(Object.keys(worker.properties)).toEqual(
+      expect.arrayContaining(["timeout-ms", "rate-limit"]),
+    );
+    expect(Object.keys(retry.properties)).toContain("backoff-ms");
+    expect(Object.keys(exponential.properties)).toEqual(
+      expect.arrayContaining(["initial-ms", "max-ms"]),
+    );
+    expect(rateLimit.required).toEqual(["max"]);
+    expect(exponential.required).toBeUndefined();
     expect(committed.required).toEqual(["workers"]);
   });
 });

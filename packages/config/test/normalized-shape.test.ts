@@ -38,6 +38,9 @@ function handMade(): any {
         outputChan: "jobs/out",
         failChan: "jobs/out",
         concurrency: 2,
+        retry: { attempts: 3, backoffMs: [100, 1000] },
+        timeoutMs: 5000,
+        rateLimit: { max: 10, intervalMs: 1000 },
       },
       resize: {
         name: "resize",
@@ -49,6 +52,7 @@ function handMade(): any {
         expose: false,
         concurrency: 1,
         batch: { size: 4, maxWaitMs: 0 },
+        retry: { attempts: 2, backoffMs: { initialMs: 10, factor: 2, maxMs: 1000, jitter: 0.5 } },
       },
       tick: {
         name: "tick",
@@ -163,6 +167,42 @@ describe("hasNormalizedShape", () => {
     ["batch size 0", (d) => (d.workers.resize.batch.size = 0)],
     ["a batch without size", (d) => delete d.workers.resize.batch.size],
     ["batch maxWaitMs over the cap", (d) => (d.workers.resize.batch.maxWaitMs = 2 ** 31)],
+    ["a retry that is a number", (d) => (d.workers.jobs.retry = 3)],
+    ["retry attempts 0", (d) => (d.workers.jobs.retry.attempts = 0)],
+    ["fractional retry attempts", (d) => (d.workers.jobs.retry.attempts = 1.5)],
+    ["a retry without attempts", (d) => delete d.workers.jobs.retry.attempts],
+    ["a retry without backoffMs", (d) => delete d.workers.jobs.retry.backoffMs],
+    ["a backoffMs number, as written", (d) => (d.workers.jobs.retry.backoffMs = 100)],
+    ["an empty backoffMs list", (d) => (d.workers.jobs.retry.backoffMs = [])],
+    ["a negative delay in the list", (d) => (d.workers.jobs.retry.backoffMs = [1, -1])],
+    ["a delay over the cap in the list", (d) => (d.workers.jobs.retry.backoffMs = [2 ** 31])],
+    ["a string delay in the list", (d) => (d.workers.jobs.retry.backoffMs = ["100"])],
+    ["a NaN delay in the list", (d) => (d.workers.jobs.retry.backoffMs = [Number.NaN])],
+    [
+      "an exponential backoff without factor",
+      (d) => delete d.workers.resize.retry.backoffMs.factor,
+    ],
+    ["a backoff factor below 1", (d) => (d.workers.resize.retry.backoffMs.factor = 0.5)],
+    ["a backoff factor Infinity", (d) => (d.workers.resize.retry.backoffMs.factor = Infinity)],
+    ["a negative initialMs", (d) => (d.workers.resize.retry.backoffMs.initialMs = -1)],
+    ["maxMs over the cap", (d) => (d.workers.resize.retry.backoffMs.maxMs = 2 ** 31)],
+    ["an exponential backoff without maxMs", (d) => delete d.workers.resize.retry.backoffMs.maxMs],
+    ["jitter over 1", (d) => (d.workers.resize.retry.backoffMs.jitter = 1.5)],
+    ["a negative jitter", (d) => (d.workers.resize.retry.backoffMs.jitter = -0.1)],
+    [
+      "an exponential backoff without jitter",
+      (d) => delete d.workers.resize.retry.backoffMs.jitter,
+    ],
+    ["timeoutMs 0", (d) => (d.workers.jobs.timeoutMs = 0)],
+    ["timeoutMs over the cap", (d) => (d.workers.jobs.timeoutMs = MAX_DELAY_MS + 1)],
+    ["timeoutMs Infinity", (d) => (d.workers.jobs.timeoutMs = Infinity)],
+    ["timeoutMs as a string", (d) => (d.workers.jobs.timeoutMs = "5000")],
+    ["a rateLimit that is a number", (d) => (d.workers.jobs.rateLimit = 10)],
+    ["rateLimit max 0", (d) => (d.workers.jobs.rateLimit.max = 0)],
+    ["a fractional rateLimit max", (d) => (d.workers.jobs.rateLimit.max = 2.5)],
+    ["a rateLimit without intervalMs", (d) => delete d.workers.jobs.rateLimit.intervalMs],
+    ["rateLimit intervalMs under 1", (d) => (d.workers.jobs.rateLimit.intervalMs = 0.5)],
+    ["rateLimit intervalMs over the cap", (d) => (d.workers.jobs.rateLimit.intervalMs = 2 ** 31)],
   ];
 
   it.each(broken)("fails for %s", (_name, breakIt) => {
@@ -186,6 +226,50 @@ describe("hasNormalizedShape", () => {
     expect(hasNormalizedShape(def)).toBe(true);
   });
 
+  it("takes the policies at their bounds, and without them", () => {
+    const def = handMade();
+    def.workers.jobs.retry = { attempts: 1, backoffMs: [0, MAX_DELAY_MS, 0.5] };
+    def.workers.jobs.timeoutMs = 1;
+    def.workers.jobs.rateLimit = { max: 1, intervalMs: MAX_DELAY_MS };
+    def.workers.resize.retry.backoffMs = {
+      initialMs: 0,
+      factor: 1,
+      maxMs: MAX_DELAY_MS,
+      jitter: 1,
+    };
+    expect(hasNormalizedShape(def)).toBe(true);
+    def.workers.jobs.timeoutMs = MAX_DELAY_MS;
+    def.workers.resize.retry.backoffMs = {
+      initialMs: MAX_DELAY_MS,
+      factor: 1e9,
+      maxMs: 0,
+      jitter: 0,
+    };
+    expect(hasNormalizedShape(def)).toBe(true);
+    for (const key of ["retry", "timeoutMs", "rateLimit"]) delete def.workers.jobs[key];
+    delete def.workers.resize.retry;
+    expect(hasNormalizedShape(def)).toBe(true);
+  });
+
+  it("holds for the policies validation returns, in every form", async () => {
+    const def = await parseDefinition({
+      channels: { in: {} },
+      workers: {
+        a: { kind: "command", in: "in", workerFn: () => 1, retry: {}, timeoutMs: 1 },
+        b: { kind: "command", in: "in", workerFn: () => 1, retry: { backoffMs: 5 } },
+        c: { kind: "command", in: "in", workerFn: () => 1, retry: { backoffMs: [1, 2] } },
+        d: {
+          kind: "command",
+          in: "in",
+          workerFn: () => 1,
+          retry: { attempts: 9, backoffMs: { initialMs: 1 } },
+          rateLimit: { max: 3, intervalMs: 1.5 },
+        },
+      },
+    });
+    expect(hasNormalizedShape({ ...def })).toBe(true);
+  });
+
   it("wants an interval of 1 ms at least, where validation takes a fraction of one", async () => {
     const def = await parseDefinition({
       channels: {},
@@ -200,6 +284,8 @@ describe("hasNormalizedShape", () => {
     def.channels.ticks.transport = 42;
     // Validation refuses a dropping buffer of 0 (a rule between two fields); the shape holds.
     def.channels["jobs/out"].bufferType = "dropping";
+    // Likewise policies on a ticker (a rule between kind and key).
+    def.workers.tick.retry = { attempts: 2, backoffMs: [0] };
     expect(hasNormalizedShape(def)).toBe(true);
   });
 

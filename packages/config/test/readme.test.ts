@@ -39,6 +39,12 @@ describe("README examples", () => {
       workerRef: { exportName: "download" },
     });
     expect(fromJson.workers.heartbeat?.workerRef?.exportName).toBe("default");
+    // The YAML spells the policies in kebab-case; both normalize to the same shape.
+    expect(fromJson.workers.download).toMatchObject({
+      retry: { attempts: 4, backoffMs: { initialMs: 200, factor: 2, maxMs: 5000, jitter: 0.2 } },
+      timeoutMs: 30_000,
+      rateLimit: { max: 20, intervalMs: 1000 },
+    });
   });
 
   it("the TypeScript definition parses", async () => {
@@ -46,6 +52,10 @@ describe("README examples", () => {
     expect(normalized.workers.resize?.dispatch).toBe("go");
     expect(normalized.workers.heartbeat).toMatchObject({ intervalMs: 5000, initialDelayMs: 5000 });
     expect(normalized.channels["images/resize"]?.putMode).toBe("block");
+    expect(normalized.workers.resize).toMatchObject({
+      retry: { attempts: 3, backoffMs: [100, 1000] },
+      timeoutMs: 10_000,
+    });
   });
 
   it("documents every issue code in a table", () => {
@@ -67,5 +77,17 @@ describe("README examples", () => {
       console.log = original;
     }
     expect(log).toEqual([[["download", "resize", "heartbeat"]]]);
+  });
+
+  it("the retry example prints the delays it says", async () => {
+    const log: unknown[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => log.push(args);
+    try {
+      await import("../examples/retry.js");
+    } finally {
+      console.log = original;
+    }
+    expect(log).toEqual([[[100, 300, 900, 1000]]]);
   });
 });

@@ -1,10 +1,13 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  type BackoffSchedule,
+  backoffDelay,
   type ChannelName,
   defineWorkers,
   type ExposedWorkerName,
   type MessageOf,
   type NormalizedDefinition,
+  type NormalizedWorker,
   type ResultOf,
   type WorkerFn,
   type WorkersDefinitionInput,
@@ -84,6 +87,93 @@ describe("defineWorkers", () => {
       // @ts-expect-error: a command worker needs in
       workers: { w: { kind: "command", workerFn: () => 1 } },
     });
+  });
+});
+
+describe("worker policies", () => {
+  const withPolicies = defineWorkers({
+    channels: { in: {} },
+    workers: {
+      listed: {
+        kind: "command",
+        in: "in",
+        workerFn: (_ctx: unknown, n: number) => n,
+        expose: true,
+        retry: { attempts: 3, backoffMs: [100, 1000] },
+        timeoutMs: 5000,
+        rateLimit: { max: 10, intervalMs: 1000 },
+      },
+      exponential: {
+        kind: "command",
+        in: "in",
+        workerFn: "./workers.js#run",
+        retry: { backoffMs: { initialMs: 100, jitter: 0.2 } },
+      },
+      fixed: { kind: "command", in: "in", workerFn: () => 1, retry: { backoffMs: 250 } },
+    },
+  });
+
+  it("keeps their literal types and leaves the helper types alone", () => {
+    expectTypeOf(withPolicies.workers.listed.retry.backoffMs).toEqualTypeOf<readonly [100, 1000]>();
+    expectTypeOf(withPolicies.workers.exponential.retry.backoffMs.initialMs).toEqualTypeOf<100>();
+    expectTypeOf(withPolicies.workers.listed.rateLimit).toEqualTypeOf<{
+      readonly max: 10;
+      readonly intervalMs: 1000;
+    }>();
+    expectTypeOf<ExposedWorkerName<typeof withPolicies>>().toEqualTypeOf<"listed">();
+    expectTypeOf<MessageOf<typeof withPolicies, "listed">>().toEqualTypeOf<number>();
+  });
+
+  it("are keys of command workers only, with their shapes", () => {
+    defineWorkers({
+      // @ts-expect-error: a ticker has no retry
+      workers: { t: { kind: "ticker", intervalMs: 10, retry: { attempts: 2 } } },
+    });
+    defineWorkers({
+      // @ts-expect-error: a ticker has no timeoutMs
+      workers: { t: { kind: "ticker", timeoutMs: 10 } },
+    });
+    defineWorkers({
+      // @ts-expect-error: backoffMs is a number, a list or { initialMs, ... }
+      workers: { w: { kind: "command", in: "x", workerFn: () => 1, retry: { backoffMs: "1s" } } },
+    });
+    defineWorkers({
+      workers: {
+        // @ts-expect-error: an exponential backoff needs initialMs
+        w: { kind: "command", in: "x", workerFn: () => 1, retry: { backoffMs: { factor: 2 } } },
+      },
+    });
+    defineWorkers({
+      // @ts-expect-error: rateLimit needs intervalMs
+      workers: { w: { kind: "command", in: "x", workerFn: () => 1, rateLimit: { max: 1 } } },
+    });
+  });
+
+  it("normalize to the shape the runtime reads", () => {
+    expectTypeOf<NormalizedWorker["retry"]>().toEqualTypeOf<
+      | {
+          attempts: number;
+          backoffMs:
+            | readonly number[]
+            | { initialMs: number; factor: number; maxMs: number; jitter: number };
+        }
+      | undefined
+    >();
+    expectTypeOf<NormalizedWorker["timeoutMs"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<NormalizedWorker["rateLimit"]>().toEqualTypeOf<
+      { max: number; intervalMs: number } | undefined
+    >();
+  });
+
+  it("backoffDelay takes a normalized schedule, a retry number and an optional random", () => {
+    expectTypeOf(backoffDelay).toEqualTypeOf<
+      (backoffMs: BackoffSchedule, retryNumber: number, random?: () => number) => number
+    >();
+    const def = {} as NormalizedDefinition;
+    const retry = def.workers.w?.retry;
+    if (retry !== undefined) expectTypeOf(backoffDelay(retry.backoffMs, 1)).toBeNumber();
+    // @ts-expect-error: a number as written is normalized to a list first
+    backoffDelay(100, 1);
   });
 });
 

@@ -107,6 +107,107 @@ describe("validateDefinition", () => {
     expect(def.workers.w?.batch).toEqual({ size: 16, maxWaitMs: 0 });
   });
 
+  describe("worker policies", () => {
+    const policies = async (worker: Record<string, unknown>) => {
+      const def = await parseDefinition({
+        channels: { in: {} },
+        workers: { w: { kind: "command", in: "in", workerFn: () => 1, ...worker } },
+      });
+      const { retry, timeoutMs, rateLimit } = def.workers.w ?? {};
+      return { retry, timeoutMs, rateLimit };
+    };
+
+    it("are absent when not written", async () => {
+      const def = await parseDefinition({
+        channels: { in: {} },
+        workers: { w: { kind: "command", in: "in", workerFn: () => 1 } },
+      });
+      expect(def.workers.w).not.toHaveProperty("retry");
+      expect(def.workers.w).not.toHaveProperty("timeoutMs");
+      expect(def.workers.w).not.toHaveProperty("rateLimit");
+    });
+
+    it("retry: {} is one attempt with no delay, a number backoff a list of one", async () => {
+      expect((await policies({ retry: {} })).retry).toEqual({ attempts: 1, backoffMs: [0] });
+      expect((await policies({ retry: { attempts: 3, backoffMs: 250 } })).retry).toEqual({
+        attempts: 3,
+        backoffMs: [250],
+      });
+    });
+
+    it("keeps a backoff list as written", async () => {
+      const backoffMs = [100, 1000, 0.5];
+      const { retry } = await policies({ retry: { attempts: 5, backoffMs } });
+      expect(retry).toEqual({ attempts: 5, backoffMs: [100, 1000, 0.5] });
+      expect(retry?.backoffMs).not.toBe(backoffMs);
+    });
+
+    it("fills in an exponential backoff: factor 2, maxMs 2147483647, jitter 0", async () => {
+      expect((await policies({ retry: { backoffMs: { initialMs: 100 } } })).retry).toEqual({
+        attempts: 1,
+        backoffMs: { initialMs: 100, factor: 2, maxMs: 2_147_483_647, jitter: 0 },
+      });
+      const written = { initialMs: 0, factor: 1, maxMs: 0, jitter: 1 };
+      expect((await policies({ retry: { attempts: 2, backoffMs: written } })).retry).toEqual({
+        attempts: 2,
+        backoffMs: written,
+      });
+    });
+
+    it("keeps timeoutMs and rateLimit at their bounds", async () => {
+      expect(
+        await policies({ timeoutMs: 2_147_483_647, rateLimit: { max: 1, intervalMs: 1 } }),
+      ).toEqual({
+        retry: undefined,
+        timeoutMs: 2_147_483_647,
+        rateLimit: { max: 1, intervalMs: 1 },
+      });
+    });
+
+    it("reads the kebab-case spellings", async () => {
+      const kebab = await policies({
+        retry: { attempts: 4, "backoff-ms": { "initial-ms": 10, "max-ms": 80, jitter: 0.1 } },
+        "timeout-ms": 5000,
+        "rate-limit": { max: 2, "interval-ms": 1000 },
+      });
+      expect(kebab).toEqual(
+        await policies({
+          retry: { attempts: 4, backoffMs: { initialMs: 10, maxMs: 80, jitter: 0.1 } },
+          timeoutMs: 5000,
+          rateLimit: { max: 2, intervalMs: 1000 },
+        }),
+      );
+    });
+
+    it("reports every policy problem at once, at the spelling written", async () => {
+      const result = await validateDefinition({
+        channels: { in: {} },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            workerFn: () => 1,
+            retry: { attempts: 0, "backoff-ms": { "initial-ms": -1, factor: 0 } },
+            "timeout-ms": 0,
+            rateLimit: { max: 0, "interval-ms": 2 ** 31 },
+          },
+          t: { kind: "ticker", retry: {}, timeoutMs: 5, rateLimit: { max: 1, intervalMs: 1 } },
+        },
+      });
+      expect(result.ok ? [] : result.issues.map((i) => `${i.path.join(".")} ${i.code}`)).toEqual([
+        "workers.w.retry.attempts out-of-range",
+        "workers.w.retry.backoff-ms.initial-ms out-of-range",
+        "workers.w.retry.backoff-ms.factor out-of-range",
+        "workers.w.timeout-ms out-of-range",
+        "workers.w.rateLimit.max out-of-range",
+        "workers.w.rateLimit.interval-ms out-of-range",
+        "workers.t.retry command-only-key",
+        "workers.t.timeoutMs command-only-key",
+        "workers.t.rateLimit command-only-key",
+      ]);
+    });
+  });
+
   it("returns a normalized definition unchanged when validated again", async () => {
     const def = await parseDefinition(
       {

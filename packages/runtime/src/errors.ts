@@ -61,13 +61,18 @@ export class StoppedError extends WorkersError {
   }
 }
 
-/** A `request` did not settle within its `timeoutMs`. Code `ERR_TIMEOUT`. */
+/** A `request` did not settle, or a run (the worker's `timeoutMs`) did not end, in time. Code `ERR_TIMEOUT`. */
 export class TimeoutError extends WorkersError {
   /** The timeout that elapsed. */
   readonly timeoutMs: number;
 
-  constructor(worker: string, timeoutMs: number) {
-    super("ERR_TIMEOUT", `Request to worker "${worker}" timed out after ${timeoutMs} ms`);
+  constructor(worker: string, timeoutMs: number, what: "request" | "run" = "request") {
+    super(
+      "ERR_TIMEOUT",
+      what === "run"
+        ? `A run of worker "${worker}" timed out after ${timeoutMs} ms`
+        : `Request to worker "${worker}" timed out after ${timeoutMs} ms`,
+    );
     this.timeoutMs = timeoutMs;
   }
 }

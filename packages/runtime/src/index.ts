@@ -1,3 +1,7 @@
+export {
+  decodeThrown as decodeError,
+  encodeThrown as encodeError,
+} from "./dispatch/thread/error-codec.js";
 export { transfer } from "./dispatch/thread/transfer.js";
 export type { ThreadChannel, ThreadWorkerContext } from "./dispatch/thread/types.js";
 export {
@@ -26,7 +30,6 @@ export {
   messageOf,
   type TransportMessage,
 } from "./transport/messages.js";
-export { decodeThrown as decodeError, encodeThrown as encodeError } from "./dispatch/thread/error-codec.js";
 export type {
   Delivery,
   Transport,

@@ -40,6 +40,26 @@ describe("latency histogram", () => {
   it("reports zeros when empty", () => {
     expect(new Histogram().summary()).toEqual({ p50: 0, p95: 0, p99: 0, max: 0 });
   });
+
+  it("covers the last 60 s: older durations leave the summary, a p99 never goes stale", () => {
+    let now = 1_000_000;
+    const h = new Histogram(() => now);
+    h.record(500); // a slow outlier
+    for (let i = 0; i < 99; i++) h.record(1);
+    expect(h.summary().max).toBe(500);
+    now += 30_000;
+    for (let i = 0; i < 100; i++) h.record(2);
+    expect(h.summary()).toMatchObject({ max: 500 });
+    now += 31_000; // the outlier's slice is now older than 60 s
+    expect(h.summary().max).toBe(2);
+    expect(h.summary().p99).toBeGreaterThan(1.9);
+    now += 60_000;
+    expect(h.summary()).toEqual({ p50: 0, p95: 0, p99: 0, max: 0 });
+    expect(h.count).toBe(200);
+    h.record(3); // a slice is reused for a new period
+    expect(h.summary().max).toBe(3);
+    expect(h.summary().p50).toBeCloseTo(3, 0);
+  });
 });
 
 describe("stats()", () => {

@@ -17,11 +17,37 @@ export const WORKER_ALIASES: Readonly<Record<string, string>> = {
   "interval-ms": "intervalMs",
   "initial-delay-ms": "initialDelayMs",
   "expose?": "expose",
+  "timeout-ms": "timeoutMs",
+  "rate-limit": "rateLimit",
 };
 
 /** Kebab-case keys of a worker's `batch` and their canonical names. */
 export const BATCH_ALIASES: Readonly<Record<string, string>> = {
   "max-wait-ms": "maxWaitMs",
+};
+
+/** Kebab-case keys of a worker's `retry` and their canonical names. */
+export const RETRY_ALIASES: Readonly<Record<string, string>> = {
+  "backoff-ms": "backoffMs",
+};
+
+/** Kebab-case keys of an exponential `retry.backoffMs` and their canonical names. */
+export const BACKOFF_ALIASES: Readonly<Record<string, string>> = {
+  "initial-ms": "initialMs",
+  "max-ms": "maxMs",
+};
+
+/** Kebab-case keys of a worker's `rateLimit` and their canonical names. */
+export const RATE_LIMIT_ALIASES: Readonly<Record<string, string>> = {
+  "interval-ms": "intervalMs",
+};
+
+/** The keys (canonical) whose object values are entries with keys of their own, and theirs. */
+export const NESTED_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  batch: BATCH_ALIASES,
+  retry: RETRY_ALIASES,
+  backoffMs: BACKOFF_ALIASES,
+  rateLimit: RATE_LIMIT_ALIASES,
 };
 
 // One table for every entry: an alias of another entry's key (say `max-wait-ms` on a worker)
@@ -30,6 +56,9 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
   ...CHANNEL_ALIASES,
   ...WORKER_ALIASES,
   ...BATCH_ALIASES,
+  ...RETRY_ALIASES,
+  ...BACKOFF_ALIASES,
+  ...RATE_LIMIT_ALIASES,
 };
 
 /**
@@ -87,14 +116,16 @@ export function canonicalize(input: unknown): Canonical {
 
   const original = (path: readonly (string | number)[]): (string | number)[] => {
     const out = [...path];
-    const [section, name, key] = path;
+    const [section, name] = path;
     if (typeof section !== "string" || typeof name !== "string") return out;
     out[1] = names.get(section)?.get(name) ?? name;
-    if (typeof key === "string") {
-      out[2] = keys.get(`${section}\0${name}`)?.get(key) ?? key;
-      if (key === "batch" && typeof path[3] === "string") {
-        out[3] = keys.get(`${section}\0${name}\0batch`)?.get(path[3]) ?? path[3];
-      }
+    // Keys below an entry (`retry.backoff-ms.max-ms`): each scope is named by canonical keys.
+    let scope = `${section}\0${name}`;
+    for (let i = 2; i < path.length; i++) {
+      const key = path[i];
+      if (typeof key !== "string") break;
+      out[i] = keys.get(scope)?.get(key) ?? key;
+      scope = `${scope}\0${key}`;
     }
     return out;
   };
@@ -122,8 +153,8 @@ export function canonicalize(input: unknown): Canonical {
       written.set(canonicalKey, key);
       let value = raw;
       if (typeof value === "string" && KEYWORD_KEYS.has(canonicalKey)) value = unkeyword(value);
-      if (canonicalKey === "batch" && isPlainObject(value)) {
-        value = rewriteEntry(value, `${scope}\0batch`, [...writtenPath, key]);
+      if (Object.hasOwn(NESTED_ALIASES, canonicalKey) && isPlainObject(value)) {
+        value = rewriteEntry(value, `${scope}\0${canonicalKey}`, [...writtenPath, key]);
       }
       setOwn(out, canonicalKey, value);
     }

@@ -11,7 +11,15 @@
 // imports are beyond JSON Schema and left to `validateDefinition`.
 import * as z from "zod";
 import { definitionSchema, workerFnSchema } from "../schema.js";
-import { BATCH_ALIASES, CHANNEL_ALIASES, KEYWORD_KEYS, WORKER_ALIASES } from "./aliases.js";
+import {
+  BACKOFF_ALIASES,
+  BATCH_ALIASES,
+  CHANNEL_ALIASES,
+  KEYWORD_KEYS,
+  RATE_LIMIT_ALIASES,
+  RETRY_ALIASES,
+  WORKER_ALIASES,
+} from "./aliases.js";
 
 type JsonObject = Record<string, unknown>;
 type JsonSchema = JsonObject | boolean;
@@ -45,8 +53,8 @@ function propertiesOf(entry: JsonObject): Record<string, JsonObject> {
 
 /**
  * Extends an entry's schema with what the loader reads before validating: `:value` spellings of
- * keyword enums, the kebab-case aliases (after the camelCase keys), and a rule that a key is not
- * written in two spellings (the loader's `duplicate-key`).
+ * keyword enums, the kebab-case aliases (after the camelCase keys), a rule that a key is not
+ * written in two spellings (the loader's `duplicate-key`), and required keys in any spelling.
  */
 function addSpellings(entry: JsonObject, aliases: Readonly<Record<string, string>>): JsonObject[] {
   const properties = propertiesOf(entry);
@@ -70,6 +78,16 @@ function addSpellings(entry: JsonObject, aliases: Readonly<Record<string, string
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
       then: { properties: { [key]: false } },
     });
+  }
+  // A required key is present in any of its spellings (`interval-ms` for `intervalMs`).
+  if (Array.isArray(entry.required)) {
+    const required = entry.required as string[];
+    const plain = required.filter((key) => spellings(key, aliases).length === 1);
+    for (const key of required) {
+      if (!plain.includes(key)) rules.push(requires(key, aliases));
+    }
+    if (plain.length > 0) entry.required = plain;
+    else delete entry.required;
   }
   return rules;
 }
@@ -133,11 +151,11 @@ function workerRules(): JsonObject[] {
       },
     ),
     when(
-      "A ticker has no `in`, `batch` or `concurrency` > 1 (command-only-key) and cannot be exposed (expose-on-ticker).",
+      "A ticker has no `in`, `batch`, `retry`, `timeoutMs`, `rateLimit` or `concurrency` > 1 (command-only-key) and cannot be exposed (expose-on-ticker).",
       ticker,
       {
         properties: {
-          ...constrains(["in", "batch"], w, false),
+          ...constrains(["in", "batch", "retry", "timeoutMs", "rateLimit"], w, false),
           ...constrains(["expose"], w, { const: false }),
           concurrency: { type: "integer", maximum: 1 },
         },
@@ -189,13 +207,25 @@ export function buildJsonSchema(): JsonObject {
   const workers = sections.workers as JsonObject;
   const channel = channels.additionalProperties as JsonObject;
   const worker = workers.additionalProperties as JsonObject;
-  const batch = propertiesOf(worker).batch as JsonObject;
+  const { batch, retry, rateLimit } = propertiesOf(worker) as Record<string, JsonObject>;
+  const backoff = propertiesOf(retry as JsonObject).backoffMs as JsonObject;
+  const exponential = (backoff.anyOf as JsonObject[]).find((o) => o.type === "object");
 
   channels.propertyNames = entryNames("channel");
   workers.propertyNames = entryNames("worker");
   channel.allOf = [...addSpellings(channel, CHANNEL_ALIASES), ...channelRules()];
+  // Nested entries first: a worker's alias (`rate-limit`) copies its property by reference.
+  const nested: [JsonObject | undefined, Readonly<Record<string, string>>][] = [
+    [batch, BATCH_ALIASES],
+    [retry, RETRY_ALIASES],
+    [exponential, BACKOFF_ALIASES],
+    [rateLimit, RATE_LIMIT_ALIASES],
+  ];
+  for (const [entry, aliases] of nested) {
+    if (entry === undefined) throw new Error("json-schema: a nested entry is missing");
+    const rules = addSpellings(entry, aliases);
+    if (rules.length > 0) entry.allOf = rules;
+  }
   worker.allOf = [...addSpellings(worker, WORKER_ALIASES), ...workerRules()];
-  const batchRules = addSpellings(batch, BATCH_ALIASES);
-  if (batchRules.length > 0) batch.allOf = batchRules;
   return { ...schema, title: "@workers/config definition" };
 }

@@ -1,6 +1,6 @@
 import type { ResolvedFunctionRef } from "../function-ref.js";
-import type { ParsedWorker } from "../schema.js";
-import type { NormalizedWorker } from "../types.js";
+import type { ParsedRetry, ParsedWorker } from "../schema.js";
+import type { BackoffSchedule, NormalizedWorker } from "../types.js";
 
 /** A parsed worker with the kind-specific defaults filled in and its function resolved. */
 export function normalizeWorker(
@@ -30,5 +30,20 @@ export function normalizeWorker(
     if (w.out !== undefined) out.out = w.out;
   }
   if (w.batch !== undefined) out.batch = { size: w.batch.size, maxWaitMs: w.batch.maxWaitMs };
+  if (w.retry !== undefined) {
+    out.retry = { attempts: w.retry.attempts, backoffMs: normalizeBackoff(w.retry.backoffMs) };
+  }
+  if (w.timeoutMs !== undefined) out.timeoutMs = w.timeoutMs;
+  if (w.rateLimit !== undefined) {
+    out.rateLimit = { max: w.rateLimit.max, intervalMs: w.rateLimit.intervalMs };
+  }
   return out;
+}
+
+/** One shape for the runtime to read: a number becomes a list of one delay. */
+function normalizeBackoff(backoff: ParsedRetry["backoffMs"]): BackoffSchedule {
+  if (typeof backoff === "number") return [backoff];
+  if (Array.isArray(backoff)) return [...backoff];
+  const { initialMs, factor, maxMs, jitter } = backoff;
+  return { initialMs, factor, maxMs, jitter };
 }

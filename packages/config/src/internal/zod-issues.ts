@@ -22,8 +22,34 @@ export const WORKER_KEYS: readonly string[] = [
   "initialDelayMs",
   "out",
   "batch",
+  "retry",
+  "timeoutMs",
+  "rateLimit",
 ];
 export const BATCH_KEYS: readonly string[] = ["size", "maxWaitMs"];
+export const RETRY_KEYS: readonly string[] = ["attempts", "backoffMs"];
+export const BACKOFF_KEYS: readonly string[] = ["initialMs", "factor", "maxMs", "jitter"];
+export const RATE_LIMIT_KEYS: readonly string[] = ["max", "intervalMs"];
+
+/** The keys of an object below an entry, by the (canonical) key that holds it. */
+const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  batch: BATCH_KEYS,
+  retry: RETRY_KEYS,
+  backoffMs: BACKOFF_KEYS,
+  rateLimit: RATE_LIMIT_KEYS,
+};
+
+function nestedKeys(path: readonly (string | number)[]): readonly string[] {
+  const holder = path.at(-1);
+  return typeof holder === "string" && Object.hasOwn(NESTED_KEYS, holder)
+    ? (NESTED_KEYS[holder] as readonly string[])
+    : [];
+}
+
+/** An option of a union that failed on the value's type itself (not on something inside it). */
+function isTypeMismatch(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.every((i) => i.code === "invalid_type" && i.path.length === 0);
+}
 
 export function describeValue(v: unknown): string {
   if (v === null) return "null";
@@ -75,7 +101,7 @@ export function fromZodIssues(
     const value = valueAt(input, issue.path);
     switch (issue.code) {
       case "unrecognized_keys": {
-        const allowed = rel.length === 0 ? entryKeys : rel.at(-1) === "batch" ? BATCH_KEYS : [];
+        const allowed = rel.length === 0 ? entryKeys : nestedKeys(rel);
         for (const key of issue.keys) {
           out.push({
             path: [...path, key],
@@ -118,10 +144,41 @@ export function fromZodIssues(
         });
         break;
       }
+      case "invalid_union": {
+        // A value of one option's type (a list for `backoffMs`) is reported as that option
+        // reports it; a value of no option's type is one wrong-type issue naming them all.
+        const matching = issue.errors.filter((option) => !isTypeMismatch(option));
+        if (matching.length === 1) {
+          const inner = (matching[0] as z.core.$ZodIssue[]).map((i) => ({
+            ...i,
+            path: [...issue.path, ...i.path],
+          }));
+          out.push(...fromZodIssues(inner, input, prefix, entryKeys));
+          break;
+        }
+        const names = issue.errors.flatMap((option) =>
+          option.map((i) => (i.code === "invalid_type" ? expected(i.expected) : undefined)),
+        );
+        const types = [...new Set(names.filter((n): n is string => n !== undefined))];
+        out.push({
+          path,
+          code: "invalid-type",
+          message: `expected ${types.length > 1 ? `${types.slice(0, -1).join(", ")} or ${types.at(-1)}` : (types[0] ?? "another value")}, got ${describeValue(value)}.`,
+        });
+        break;
+      }
       case "too_small":
       case "too_big": {
         if (issue.origin === "string") {
           out.push({ path, code: "invalid-value", message: "must not be empty." });
+          break;
+        }
+        if (issue.origin === "array") {
+          out.push({
+            path,
+            code: "invalid-value",
+            message: `must not be empty.${rel.at(-1) === "backoffMs" ? " Write at least one delay, or a single number." : ""}`,
+          });
           break;
         }
         const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;

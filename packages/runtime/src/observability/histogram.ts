@@ -1,7 +1,8 @@
 // A bounded log-linear histogram of durations (HdrHistogram's layout, in miniature): values in
 // microseconds; below 32 us one bucket per microsecond, above that 32 sub-buckets per power of
 // two, so a bucket is at most ~3% wide. 32 + 27 * 32 counters cover up to 2^32 us (71 minutes);
-// larger values land in the last bucket. Recording is O(1) and allocation-free.
+// larger values land in the last bucket. Recording is O(1) and allocation-free (but for a new
+// 10-second slice of the window, at most six per histogram).
 
 import type { LatencySummary } from "../types.js";
 
@@ -26,42 +27,93 @@ function midpointOf(bucket: number): number {
   return (SUB + sub) * width + width / 2;
 }
 
+/** How long a recorded duration counts in the summary: the last 60 s, in 6 slices of 10 s. */
+export const WINDOW_MS = 60_000;
+const SLICES = 6;
+const SLICE_MS = WINDOW_MS / SLICES;
+
+/** One slice of the window: the durations recorded in one 10-second period. */
+class Slice {
+  readonly counts = new Uint32Array(BUCKETS);
+  total = 0;
+  maxMs = 0;
+  /** Which 10-second period (since the time origin) it holds. */
+  period = -1;
+
+  reset(period: number): void {
+    if (this.total > 0) this.counts.fill(0);
+    this.total = 0;
+    this.maxMs = 0;
+    this.period = period;
+  }
+}
+
+/**
+ * Durations over a sliding window of the last 60 s (so a p99 never goes stale): six 10-second
+ * slices, the oldest reused when a new period begins. `now` is injectable for tests.
+ */
 export class Histogram {
-  private readonly counts = new Uint32Array(BUCKETS);
-  private total = 0;
-  private maxMs = 0;
+  private readonly slices: Slice[] = [];
+  private recorded = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
 
   record(ms: number): void {
     if (!(ms > 0)) ms = 0;
-    if (ms > this.maxMs) this.maxMs = ms;
+    const period = Math.floor(this.now() / SLICE_MS);
+    const slice = this.slice(period);
+    if (ms > slice.maxMs) slice.maxMs = ms;
     const us = ms * 1000;
     const b = us >= 4294967295 ? BUCKETS - 1 : bucketOf(us >>> 0);
-    this.counts[b]!++;
-    this.total++;
+    slice.counts[b]!++;
+    slice.total++;
+    this.recorded++;
   }
 
+  /** Every duration ever recorded. */
   get count(): number {
-    return this.total;
+    return this.recorded;
   }
 
-  summary(): LatencySummary {
-    if (this.total === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
-    return {
-      p50: this.quantile(0.5),
-      p95: this.quantile(0.95),
-      p99: this.quantile(0.99),
-      max: round(this.maxMs),
-    };
-  }
-
-  private quantile(q: number): number {
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    let seen = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      seen += this.counts[b]!;
-      if (seen >= rank) return round(Math.min(midpointOf(b) / 1000, this.maxMs));
+  private slice(period: number): Slice {
+    const slices = this.slices;
+    const i = period % SLICES;
+    let slice = slices[i];
+    if (slice === undefined) {
+      slice = new Slice();
+      slices[i] = slice;
+      slice.period = period;
+    } else if (slice.period !== period) {
+      slice.reset(period);
     }
-    return round(this.maxMs);
+    return slice;
+  }
+
+  /** p50/p95/p99/max of the durations recorded in the last 60 s. */
+  summary(): LatencySummary {
+    const oldest = Math.floor(this.now() / SLICE_MS) - SLICES + 1;
+    const live = this.slices.filter((s) => s !== undefined && s.period >= oldest && s.total > 0);
+    let total = 0;
+    let maxMs = 0;
+    for (const s of live) {
+      total += s.total;
+      if (s.maxMs > maxMs) maxMs = s.maxMs;
+    }
+    if (total === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
+    const counts = live.length === 1 ? live[0]!.counts : new Uint32Array(BUCKETS);
+    if (live.length > 1) {
+      for (const s of live) for (let b = 0; b < BUCKETS; b++) counts[b]! += s.counts[b]!;
+    }
+    const quantile = (q: number): number => {
+      const rank = Math.max(1, Math.ceil(q * total));
+      let seen = 0;
+      for (let b = 0; b < BUCKETS; b++) {
+        seen += counts[b]!;
+        if (seen >= rank) return round(Math.min(midpointOf(b) / 1000, maxMs));
+      }
+      return round(maxMs);
+    };
+    return { p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99), max: round(maxMs) };
   }
 }
 

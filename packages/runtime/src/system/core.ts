@@ -39,19 +39,24 @@ export class SystemCore implements WorkerHost {
   /** Keyed by the user's names: no inherited members (`toString`, `__proto__`). */
   readonly channels: Record<string, Channel<unknown>> = Object.create(null);
   /** Every channel in its transport, in definition order. */
-  readonly transportChannels = new Map<string, TransportChannel>();
+  readonly transportChannels: Map<string, TransportChannel> = new Map();
   /** The transports that opened channels (closed at stop). */
-  readonly openTransports = new Set<Transport>();
+  readonly openTransports: Set<Transport> = new Set();
   /** Channels that live in memory (`@workers/channels`). */
-  private readonly inMemory = new Set<string>();
+  private readonly inMemory: Set<string> = new Set();
   /** Input channel name -> the worker reading it. */
-  readonly inputOwner = new Map<string, string>();
+  readonly inputOwner: Map<string, string> = new Map();
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
+  /** Readers of `onEvent()`: each gets every event after the emitter. */
+  readonly taps: Set<(event: WorkersEvent | CustomEvent) => void> = new Set();
   /** Set by the system once its workers exist. */
   stats: () => StatsSnapshot = () => {
     throw new StoppedError("The workers system has not started");
   };
   private readonly stopController = new AbortController();
+  private readonly stoppingController = new AbortController();
+  /** Aborted when `stop` begins (a draining stop runs waiting retries at once). */
+  readonly stopping: AbortSignal = this.stoppingController.signal;
   readonly stopSignal: AbortSignal = this.stopController.signal;
   /** Drops per channel (a user's names: no prototype). */
   readonly dropCounts: Record<string, number> = Object.create(null);
@@ -67,7 +72,16 @@ export class SystemCore implements WorkerHost {
     readonly components: Components,
     options: StartOptions,
   ) {
-    this.obs = resolveObservability(components);
+    const resolved = resolveObservability(components);
+    const taps = this.taps;
+    const emit = resolved.emit;
+    this.obs = {
+      ...resolved,
+      emit: (event) => {
+        emit(event);
+        if (taps.size > 0) for (const tap of taps) tap(event);
+      },
+    };
     this.emit = this.obs.emit;
     this.instrumented = this.obs.inject !== undefined || this.obs.around !== undefined;
     const guardMs = durationMs("startWorkers options.guardMs", options.guardMs) ?? 50;
@@ -234,6 +248,12 @@ export class SystemCore implements WorkerHost {
 
   progress(): void {
     this.onProgress?.();
+  }
+
+  /** `stop` began. */
+  beginStop(): void {
+    this.phase = "stopping";
+    this.stoppingController.abort();
   }
 
   /** Aborts `ctx.signal` of every message without its own (stop's deadline). */

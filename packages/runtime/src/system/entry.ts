@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from "../errors.js";
 import type { Headers, RequestOptions } from "../types.js";
-import { type CommandWorker, PUT_ASYNC, PUT_BLOCK } from "../workers/command-worker.js";
+import { type CommandWorker, PUT_ASYNC, PUT_BLOCK, PUT_DROP } from "../workers/command-worker.js";
 import { abortSignal, durationMs, optionsObject } from "./arguments.js";
 import type { SystemCore } from "./core.js";
 import { EMPTY_HEADERS, epochNow, isThenable, MessageEnvelope } from "./envelope.js";
@@ -106,16 +106,27 @@ export class Entry {
         // One abort listener per caller signal, however many requests share it.
         if (signal !== undefined) watchSignal(signal, pending, controller);
       }
-      if (target.putKind !== PUT_ASYNC && target.putKind !== PUT_BLOCK) {
+      const kind = target.putKind;
+      if (kind === PUT_DROP) {
         // Decided now: a refusal is an input-drop (the channel cannot close in between).
         if (!this.offerOrDrop(target, env, msg)) {
           pending.reject(new DroppedError("input-drop", target.inChannel!));
         }
         return;
       }
+      const ch = target.channel;
       let put: Promise<boolean>;
       try {
-        put = this.send(target, env, msg, env.abort?.signal);
+        if (kind === PUT_ASYNC) {
+          // Refused only by a closed channel: the system stopped.
+          if (!ch.putAsync(env)) pending.reject(new StoppedError());
+          return;
+        }
+        // What `put` accepts at once, `offer` accepts (the channel contract): the common case
+        // ends here, without a promise reaction and its microtask.
+        if (ch.offer(env)) return;
+        const abort = env.abort;
+        put = abort === undefined ? ch.put(env) : ch.put(env, { signal: abort.signal });
       } catch (error) {
         pending.reject(error);
         return;

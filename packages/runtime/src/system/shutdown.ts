@@ -8,72 +8,32 @@ import type { Job } from "../workers/outcomes.js";
 import type { TickerWorker } from "../workers/ticker-worker.js";
 import type { Worker } from "../workers/worker.js";
 import type { SystemCore } from "./core.js";
+import type { Quiescence } from "./quiescence.js";
+
+/** Waits until quiescent or the deadline (`Infinity`: none, no timer). */
+async function drainFor(quiescence: Quiescence, timeoutMs: number): Promise<boolean> {
+  if (timeoutMs === Number.POSITIVE_INFINITY) return quiescence.wait();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  try {
+    return await quiescence.wait(deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** How long `stop` waits for aborted work to settle before reporting it. */
 export const ABORT_GRACE_MS = 100;
 
 export interface ShutdownParts {
   readonly core: SystemCore;
+  readonly quiescence: Quiescence;
   readonly commandWorkers: readonly CommandWorker[];
   readonly tickers: readonly TickerWorker[];
   readonly workers: readonly Worker[];
   readonly dispatcher: ThreadDispatcher | undefined;
   /** Whether `workers.start` was emitted (then `workers.stop` is too). */
   readonly announced: boolean;
-}
-
-function isQuiescent(parts: ShutdownParts): boolean {
-  if (parts.core.pendingOps > 0) return false;
-  for (const w of parts.workers) if (w.inFlight > 0) return false;
-  for (const w of parts.commandWorkers) {
-    if (w.exited) continue;
-    const ch = w.channel;
-    if (ch.size > 0 || ch.pendingPuts > 0) return false;
-    // Parked in take() with the take still pending: a take that was just handed a value
-    // (its continuation not yet run) shows as pendingTakes 0.
-    if (!w.waiting || ch.pendingTakes === 0) return false;
-  }
-  return true;
-}
-
-/**
- * Resolves `true` once the system is quiescent, `false` at the deadline. Quiescence is checked
- * again when the waiting code resumes: a value that arrived in between (handed to a loop whose
- * continuation has not run yet) means waiting on.
- */
-async function waitQuiescent(parts: ShutdownParts, timeoutMs: number): Promise<boolean> {
-  const core = parts.core;
-  let timedOut = false;
-  let wake: (() => void) | undefined;
-  // Infinity: no deadline, no timer.
-  const timer =
-    timeoutMs === Number.POSITIVE_INFINITY
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          core.onProgress = undefined;
-          wake?.();
-        }, timeoutMs);
-  try {
-    for (;;) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        const check = (): void => {
-          if (isQuiescent(parts)) {
-            core.onProgress = undefined;
-            resolve();
-          }
-        };
-        core.onProgress = check;
-        check();
-      });
-      if (timedOut) return false;
-      if (isQuiescent(parts)) return true;
-    }
-  } finally {
-    core.onProgress = undefined;
-    clearTimeout(timer);
-  }
 }
 
 export async function shutdown(
@@ -83,9 +43,9 @@ export async function shutdown(
 ): Promise<void> {
   const { core, commandWorkers, workers } = parts;
   const began = performance.now();
-  core.phase = "stopping";
+  core.beginStop();
   for (const ticker of parts.tickers) ticker.halt();
-  const quiescent = drain ? await waitQuiescent(parts, timeoutMs) : false;
+  const quiescent = drain ? await drainFor(parts.quiescence, timeoutMs) : false;
   for (const worker of commandWorkers) worker.halt();
 
   const jobs: Job[] = [];

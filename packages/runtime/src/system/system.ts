@@ -21,6 +21,8 @@ import type { Worker } from "../workers/worker.js";
 import { durationMs, optionsObject } from "./arguments.js";
 import { SystemCore } from "./core.js";
 import { Entry } from "./entry.js";
+import { eventStream } from "./event-stream.js";
+import { Quiescence } from "./quiescence.js";
 import { type ShutdownParts, shutdown } from "./shutdown.js";
 
 /** The modules of thread workers, each once. */
@@ -47,6 +49,7 @@ class Running {
   readonly workers: Worker[] = [];
   dispatcher: ThreadDispatcher | undefined = undefined;
   entry: Entry | undefined = undefined;
+  readonly quiescence: Quiescence;
   announced = false;
   private readonly startedAt = performance.now();
   private stopPromise: Promise<void> | undefined = undefined;
@@ -54,6 +57,7 @@ class Running {
   constructor(definition: NormalizedDefinition, components: Components, options: StartOptions) {
     this.core = new SystemCore(definition, components, options);
     this.core.stats = () => this.stats();
+    this.quiescence = new Quiescence(this.core, this.commandWorkers, this.workers);
   }
 
   async start(options: StartOptions): Promise<void> {
@@ -128,6 +132,7 @@ class Running {
       }
       const parts: ShutdownParts = {
         core: this.core,
+        quiescence: this.quiescence,
         commandWorkers: this.commandWorkers,
         tickers: this.tickers,
         workers: this.workers,
@@ -169,6 +174,17 @@ class PublicSystem implements WorkersSystem<any> {
 
   stats(): StatsSnapshot {
     return this.#running.stats();
+  }
+
+  onIdle(): Promise<void> {
+    return this.#running.quiescence.wait().then(() => undefined);
+  }
+
+  onEvent(type?: string): AsyncIterableIterator<any> {
+    if (type !== undefined && typeof type !== "string") {
+      throw new InvalidArgumentError("onEvent type", "an event type string", type);
+    }
+    return eventStream(this.#running.core, type);
   }
 
   stop(options?: StopOptions): Promise<void> {

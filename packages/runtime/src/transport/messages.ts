@@ -31,7 +31,12 @@ export function messageOf(value: unknown): {
 } {
   if (value instanceof MessageEnvelope) {
     return {
-      message: { id: value.id, body: value.body, headers: value.headers, enqueuedAt: value.enqueuedAt },
+      message: {
+        id: value.id,
+        body: value.body,
+        headers: value.headers,
+        enqueuedAt: value.enqueuedAt,
+      },
       reply: value.reply,
     };
   }

@@ -27,6 +27,10 @@ export interface ProcessInfo {
    * ticks.
    */
   readonly enqueuedAt?: number;
+  /** Which run of the message this is (1-based), for a worker with `retry`. */
+  readonly attempt?: number;
+  /** Whether this run is the message's last (its failure fails the message), with `retry`. */
+  readonly lastAttempt?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { BufferType } from "@workers/channels";
 import type { ThreadPoolStats } from "./threads.js";
 
-/** p50/p95/p99/max in milliseconds (from a bounded log-linear histogram, buckets at most ~3% wide). */
+/** p50/p95/p99/max in milliseconds over the last 60 s (a bounded log-linear histogram, buckets at most ~3% wide). */
 export interface LatencySummary {
   readonly p50: number;
   readonly p95: number;

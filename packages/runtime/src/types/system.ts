@@ -10,6 +10,7 @@ import type {
   WorkersDefinitionInput,
 } from "@workers/config";
 import type { Transport } from "../transport/types.js";
+import type { CustomEvent, WorkersEvent } from "./events.js";
 import type { StatsSnapshot } from "./stats.js";
 import type { ThreadOptions } from "./threads.js";
 
@@ -92,6 +93,20 @@ export interface WorkersSystem<D = WorkersDefinitionInput> {
   ): Promise<SystemResult<D, W>>;
   /** A plain-JSON snapshot. */
   stats(): StatsSnapshot;
+  /**
+   * Resolves once every input channel is empty, nothing is in flight and no thread put is
+   * parked (p-queue's `onIdle`); at once when that is already so, or after `stop`.
+   */
+  onIdle(): Promise<void>;
+  /**
+   * The system's events (or only those of `type`) as an async iterator, from now until
+   * `workers.stop`, for code that prefers pulling to an emitter component. Events wait until
+   * read: stop reading with `break` (or `return()`).
+   */
+  onEvent<T extends WorkersEvent["type"]>(
+    type: T,
+  ): AsyncIterableIterator<Extract<WorkersEvent, { type: T }>>;
+  onEvent(type?: string): AsyncIterableIterator<WorkersEvent | CustomEvent>;
   /**
    * Refuses new work, stops tickers, drains (by default) until quiescent or `timeoutMs`, aborts
    * what is left, reports it as `shutdown` drops and closes the channels and the thread pool.

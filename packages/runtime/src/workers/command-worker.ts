@@ -85,7 +85,9 @@ export class CommandWorker extends Worker {
   }
 
   start(): void {
-    this.loopDone = this.loop().finally(() => {
+    // Chosen once: an in-memory input read one message at a time has a loop of its own.
+    const loop = this.acknowledged || this.batchSize > 1 ? this.loop() : this.memoryLoop();
+    this.loopDone = loop.finally(() => {
       this.exited = true;
       this.waiting = false;
       this.host.progress();
@@ -98,6 +100,60 @@ export class CommandWorker extends Worker {
     const wake = this.wakeSlot;
     this.wakeSlot = undefined;
     wake?.();
+  }
+
+  /**
+   * `loop` for an in-memory input without batches: the values are the messages themselves (or
+   * the runtime's envelopes), so nothing is unwrapped and nothing is acknowledged. Same steps,
+   * same ordering and the same fault handling as `loop`, in a smaller frame: a loop parked on
+   * an empty channel suspends and resumes once per message.
+   */
+  private async memoryLoop(): Promise<void> {
+    const ch = this.channel;
+    const executor = this.executor;
+    let burst = 0;
+    for (;;) {
+      if (this.halted) return;
+      let value: unknown;
+      let handed = false;
+      try {
+        value = ch.poll();
+        if (value === undefined) {
+          if (ch.closed) return;
+          const next = ch.take();
+          // Marked after `take()` registered, so a quiescence check sees the pending take.
+          this.waiting = true;
+          this.host.progress();
+          value = await next;
+          this.waiting = false;
+          if (value === undefined) return;
+          if (this.halted) {
+            this.giveUp(value);
+            return;
+          }
+        }
+        handed = true;
+        // `typeof` first: see `runOne`.
+        const pending =
+          typeof value === "object" && value instanceof MessageEnvelope
+            ? executor.run(value, value.body, undefined)
+            : executor.run(undefined, value, undefined);
+        if (pending !== undefined && ++this.active >= this.concurrency) {
+          // Woken by a finished message or by `halt()`.
+          await new Promise<void>((resolve) => {
+            this.wakeSlot = resolve;
+          });
+        }
+      } catch (error) {
+        this.waiting = false;
+        this.outcomes.fault(handed ? undefined : value, error, undefined);
+        await yieldToMacrotasks();
+      }
+      if (++burst >= YIELD_EVERY) {
+        burst = 0;
+        await yieldToMacrotasks();
+      }
+    }
   }
 
   /**
