@@ -42,10 +42,26 @@ export interface Delivery<T = unknown> {
   /** 1 on the first delivery. */
   readonly attempt: number;
   readonly redelivered: boolean;
+  /**
+   * How long the transport waits for a settlement before it delivers the message again
+   * (NATS: the consumer's `ack_wait`); absent when it never does. The runtime calls
+   * `working()` every `ackWaitMs / 2` while the message runs.
+   */
+  readonly ackWaitMs?: number;
   ack(): void;
   nak(delayMs?: number): void;
   term(reason?: unknown): void;
   working(): void;
+}
+
+/** Options of `TransportChannel.take`. */
+export interface TakeOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * How many messages the caller could start now (its free concurrency slots): a hint, never a
+   * promise to take them. @default 1
+   */
+  readonly max?: number | undefined;
 }
 
 /**
@@ -60,8 +76,12 @@ export interface TransportChannel {
   readonly acknowledged: boolean;
   /** A value (or a `Delivery`) if one is ready now. */
   poll(): unknown;
-  /** The next value (or `Delivery`); `undefined` once closed and drained. */
-  take(options?: { signal?: AbortSignal }): Promise<unknown>;
+  /**
+   * The next value (or `Delivery`); `undefined` once closed and drained. `max` (default 1) is a
+   * hint: how many messages the caller could start now, so a transport that fetches over the
+   * network may ask for that many at once (the rest are returned by the next `poll()`s).
+   */
+  take(options?: TakeOptions): Promise<unknown>;
   stats(): ChannelStats;
   /** Refuses new puts; values already accepted stay takeable (an acknowledged transport keeps them). */
   close(): void;
