@@ -32,6 +32,7 @@ export {
 } from "./transport/messages.js";
 export type {
   Delivery,
+  TakeOptions,
   Transport,
   TransportChannel,
   TransportChannelSpec,
@@ -41,6 +42,7 @@ export type {
   ChannelStats,
   Components,
   CustomEvent,
+  DeliveryInfo,
   DropEvent,
   DropEventReason,
   EmitFn,

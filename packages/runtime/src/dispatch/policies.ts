@@ -62,6 +62,19 @@ export class PolicyExecutor implements Executor {
   }
 
   private async runAttempts(job: Job): Promise<void> {
+    const delivery = job.delivery;
+    if (delivery !== undefined) {
+      // A transport that redelivers: one attempt per delivery; a failure that is not the last
+      // goes back with `nak(backoff)` and comes again (here or elsewhere) as the next attempt.
+      const attempt = Math.max(1, delivery.attempt);
+      const last = attempt >= this.attempts;
+      await this.attempt(job, attempt, last);
+      if (!job.ended) {
+        const retry = this.policies.retry!;
+        this.target.outcomes.retryLater(job, backoffDelay(retry.backoffMs, attempt, this.random));
+      }
+      return;
+    }
     for (let attempt = 1; ; attempt++) {
       await this.attempt(job, attempt, attempt >= this.attempts);
       if (job.ended) return;

@@ -71,6 +71,15 @@ export interface Components {
   readonly [name: string]: unknown;
 }
 
+/** `ctx.delivery`: which delivery of a message from a transport that redelivers this is. */
+export interface DeliveryInfo {
+  /** The message's id, the same on every delivery. */
+  readonly id: string;
+  /** 1 on the first delivery. */
+  readonly attempt: number;
+  readonly redelivered: boolean;
+}
+
 /** What a go worker function receives as `ctx`. */
 export interface WorkerContext<C = Components> {
   readonly components: C;
@@ -86,6 +95,11 @@ export interface WorkerContext<C = Components> {
    * Which run of the message this is: 1, then 2, 3... when the worker's `retry` runs it again.
    */
   readonly attempt: number;
+  /**
+   * The delivery, for a message from a transport that redelivers (NATS): idempotent workers
+   * key on `delivery.id`, stable across redeliveries. Absent in memory.
+   */
+  readonly delivery?: DeliveryInfo | undefined;
   /** Aborted when a request times out or is aborted, or when `stop` gives up on in-flight work. */
   readonly signal: AbortSignal;
   /** The current stats snapshot. */

@@ -9,7 +9,7 @@ import type { NormalizedWorker } from "@workers/config";
 import type { Item } from "../dispatch/executor.js";
 import { MessageEnvelope } from "../system/envelope.js";
 import type { WorkerHost } from "../system/host.js";
-import type { Delivery, TransportChannel } from "../transport/types.js";
+import type { Delivery, TakeOptions, TransportChannel } from "../transport/types.js";
 import { RateLimit } from "./rate-limit.js";
 import { Worker, type WorkerDeps } from "./worker.js";
 
@@ -35,7 +35,7 @@ export class CommandWorker extends Worker {
   /** Where the loop takes from: the channel itself in memory, else its transport. */
   private readonly source: {
     poll(): unknown;
-    take(options?: { signal?: AbortSignal }): Promise<unknown>;
+    take(options?: TakeOptions): Promise<unknown>;
   };
   /** Values taken are `Delivery` objects to settle. */
   readonly acknowledged: boolean;
@@ -235,7 +235,10 @@ export class CommandWorker extends Worker {
         value = src.poll();
         if (value === undefined) {
           if (this.channel.closed) return;
-          const next = src.take();
+          // An acknowledged transport may fetch what the free slots can start, never more.
+          const next = this.acknowledged
+            ? src.take({ max: (this.concurrency - this.active) * this.batchSize })
+            : src.take();
           // Marked after `take()` registered, so a quiescence check sees the pending take.
           this.waiting = true;
           this.host.progress();

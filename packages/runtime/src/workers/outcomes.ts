@@ -17,6 +17,8 @@ export class Job {
   startedAt = -1;
   /** Settles (never rejects) once the job ended; what `stop` waits for. */
   settled: Promise<void> | undefined = undefined;
+  /** `working()` heartbeats of its delivery while it runs (`Delivery.ackWaitMs`). */
+  heartbeat: ReturnType<typeof setInterval> | undefined = undefined;
 
   constructor(
     readonly env: MessageEnvelope | undefined,
@@ -116,6 +118,13 @@ export class Outcomes {
     job.startedAt = startedAt;
     this.inFlight++;
     this.jobs.add(job);
+    const ackWaitMs = delivery?.ackWaitMs;
+    if (ackWaitMs !== undefined && ackWaitMs > 1) {
+      // Before the transport would redeliver it: a long run keeps its message.
+      const d = delivery!;
+      job.heartbeat = setInterval(() => d.working(), Math.floor(ackWaitMs / 2));
+      job.heartbeat.unref?.();
+    }
     return job;
   }
 
@@ -152,6 +161,18 @@ export class Outcomes {
   }
 
   /**
+   * A failed run of a message from a transport that redelivers (`retry` on NATS): handed back
+   * with `nak(delayMs)`, to run again (here or in another replica) as its next attempt. Not an
+   * outcome: the message has not ended, its delivery has.
+   */
+  retryLater(job: Job, delayMs: number): void {
+    if (job.ended) return;
+    job.ended = true;
+    this.release(job);
+    job.delivery!.nak(delayMs);
+  }
+
+  /**
    * Something threw in a loop itself. A message it had taken but not handed to an executor
    * fails (its error event, its request rejected); otherwise the error is reported alone.
    */
@@ -169,6 +190,7 @@ export class Outcomes {
   }
 
   private release(job: Job): void {
+    if (job.heartbeat !== undefined) clearInterval(job.heartbeat);
     this.inFlight--;
     this.jobs.delete(job);
     if (!job.batched) this.onRelease?.();

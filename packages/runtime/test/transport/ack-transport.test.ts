@@ -278,3 +278,87 @@ describe("messages as a transport stores them", () => {
     ]);
   });
 });
+
+describe("policies on an acknowledged transport", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"],
+    });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("retry maps onto nak(backoff) and redelivery: ctx.attempt and ctx.delivery follow the delivery", async () => {
+    const transport = ackTransport();
+    const events: WorkersEvent[] = [];
+    const seen: unknown[] = [];
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { transport: "test", buffer: 4 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            retry: { attempts: 3, backoffMs: [100, 200] },
+            workerFn: (ctx: { attempt: number; delivery?: unknown }, n: number) => {
+              seen.push([ctx.attempt, ctx.delivery]);
+              throw new Error(`fail ${n}`);
+            },
+          },
+        },
+      } as never,
+      { obs: (e: WorkersEvent) => events.push(e) },
+      { transports: { test: transport } },
+    );
+    await system.command("w", 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    const ch = transport.channels.get("in")!;
+    expect(ch.messages).toHaveLength(1);
+    expect(ch.messages[0]!.deliveries).toEqual([
+      { attempt: 1, settled: ["nak"], nakDelays: [100] },
+      { attempt: 2, settled: ["nak"], nakDelays: [200] },
+      { attempt: 3, settled: ["term"] },
+    ]);
+    const id = ch.messages[0]!.id;
+    expect(seen).toEqual([
+      [1, { id, attempt: 1, redelivered: false }],
+      [2, { id, attempt: 2, redelivered: true }],
+      [3, { id, attempt: 3, redelivered: true }],
+    ]);
+    // Only the last failure is an error.
+    expect(events.filter((e) => e.type === "workers.error")).toHaveLength(1);
+    expect(system.stats().workers.w).toMatchObject({ errors: 1, processed: 0, inFlight: 0 });
+    const stopped = system.stop();
+    await vi.runAllTimersAsync();
+    await stopped;
+  });
+
+  it("sends working() every half of ackWaitMs while a message runs, and stops when it ends", async () => {
+    const transport = ackTransport({ ackWaitMs: 1000 });
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { transport: "test", buffer: 4 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: () => new Promise((resolve) => setTimeout(resolve, 2600)),
+          },
+        },
+      } as never,
+      { obs: () => {} },
+      { transports: { test: transport } },
+    );
+    await system.command("w", 1);
+    await vi.advanceTimersByTimeAsync(5000);
+    const ch = transport.channels.get("in")!;
+    expect(ch.workingCalls.map((d) => d.attempt)).toEqual([1, 1, 1, 1, 1]);
+    expect(ch.messages[0]!.deliveries).toEqual([{ attempt: 1, settled: ["ack"] }]);
+    const stopped = system.stop();
+    await vi.runAllTimersAsync();
+    await stopped;
+  });
+});

@@ -18,6 +18,8 @@ export type Settlement = "ack" | "nak" | "term";
 export interface AckTransportOptions {
   /** Every n-th delivery is handed out a second time (redelivered). 0: never. */
   readonly duplicateEvery?: number;
+  /** Announced on each delivery: the runtime sends `working()` every half of it. */
+  readonly ackWaitMs?: number;
 }
 
 /** One message the stream accepted, and what became of it. */
@@ -25,7 +27,7 @@ export interface StreamMessage {
   readonly id: string;
   readonly value: unknown;
   /** Deliveries handed out, in order, with how each was settled (undefined: not yet). */
-  readonly deliveries: { attempt: number; settled: Settlement[] }[];
+  readonly deliveries: { attempt: number; settled: Settlement[]; nakDelays?: number[] }[];
   /** ack/term of any delivery ends the message; a nak puts it back. */
   state: "stored" | "delivered" | "acked" | "termed";
 }
@@ -62,12 +64,22 @@ class AckDelivery implements Delivery {
     this.settle("ack");
   }
   nak(delayMs = 0): void {
+    const record = this.message.deliveries.find((d) => d.settled === this.settled)!;
+    if (delayMs > 0) (record.nakDelays ??= []).push(delayMs);
     this.settle("nak", delayMs);
   }
   term(): void {
     this.settle("term");
   }
-  working(): void {}
+  /** When `working()` was called (performance.now()). */
+  readonly heartbeats: number[] = [];
+  working(): void {
+    this.heartbeats.push(performance.now());
+    this.owner.workingCalls.push(this);
+  }
+  get ackWaitMs(): number | undefined {
+    return this.owner.ackWaitMs;
+  }
 
   private settle(how: Settlement, delayMs = 0): void {
     this.settled.push(how);
@@ -83,6 +95,8 @@ class AckChannel implements TransportChannel {
   /** Deliveries to hand out before taking from the stream (naks, duplicates). */
   private readonly again = chan<Again>(1 << 20);
   readonly messages: StreamMessage[] = [];
+  readonly workingCalls: AckDelivery[] = [];
+  readonly ackWaitMs: number | undefined;
   private delivered = 0;
   private nextId = 0;
 
@@ -91,6 +105,7 @@ class AckChannel implements TransportChannel {
     hooks: TransportHooks,
     private readonly options: AckTransportOptions,
   ) {
+    this.ackWaitMs = options.ackWaitMs;
     this.channel = chan<unknown>({
       buffer: spec.buffer,
       bufferType: spec.bufferType,

@@ -6,7 +6,14 @@ import type { Channel } from "@workers/channels";
 import type { WorkerFn } from "@workers/config";
 import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../../system/envelope.js";
 import type { Delivery } from "../../transport/types.js";
-import type { Components, Headers, StatsSnapshot, WorkerContext, WorkerInfo } from "../../types.js";
+import type {
+  Components,
+  DeliveryInfo,
+  Headers,
+  StatsSnapshot,
+  WorkerContext,
+  WorkerInfo,
+} from "../../types.js";
 import type { Outcomes } from "../../workers/outcomes.js";
 import { headersOf } from "../around.js";
 import type { Executor, ExecutorTarget, Item } from "../executor.js";
@@ -14,6 +21,7 @@ import type { Executor, ExecutorTarget, Item } from "../executor.js";
 /** `ctx` of a go worker: shared parts are the worker's, per message only headers and signal. */
 class GoContext implements WorkerContext {
   readonly attempt: number;
+  readonly delivery: DeliveryInfo | undefined;
   readonly components: Components;
   readonly channels: Readonly<Record<string, Channel<unknown>>>;
   readonly worker: WorkerInfo;
@@ -27,9 +35,14 @@ class GoContext implements WorkerContext {
     headers: Readonly<Headers>,
     signal: AbortSignal,
     attempt = 1,
+    delivery?: Delivery,
   ) {
     const host = target.host;
     this.attempt = attempt;
+    this.delivery =
+      delivery === undefined
+        ? undefined
+        : { id: delivery.id, attempt: delivery.attempt, redelivered: delivery.redelivered };
     this.components = host.components;
     this.channels = target.ctxChannels;
     this.worker = target.info;
@@ -45,7 +58,17 @@ export function goContext(
   target: ExecutorTarget,
   shared: WorkerContext,
   env: MessageEnvelope | undefined,
+  delivery?: Delivery,
 ): WorkerContext {
+  if (delivery !== undefined) {
+    return new GoContext(
+      target,
+      env === undefined ? EMPTY_HEADERS : env.headers,
+      env?.abort === undefined ? target.host.stopSignal : env.abort.signal,
+      Math.max(1, delivery.attempt),
+      delivery,
+    );
+  }
   return env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined)
     ? shared
     : new GoContext(
@@ -77,7 +100,7 @@ export class GoExecutor implements Executor {
     body: unknown,
     delivery: Delivery | undefined,
   ): Promise<void> | undefined {
-    const ctx = goContext(this.target, this.shared, env);
+    const ctx = goContext(this.target, this.shared, env, delivery);
     // Clock reads are the most expensive part of a trivial message: the first messages of a
     // worker are all timed, then one in LATENCY_SAMPLE; an asynchronous one not sampled is
     // timed from its first await when the worker was idle.
@@ -137,12 +160,12 @@ export function goAttemptCall(
 ): (item: Item, attempt: number, signal: AbortSignal) => unknown {
   const fn = target.fn!;
   return (item, attempt, signal) =>
-    fn(new GoContext(target, headersOf(item.env), signal, attempt), item.body);
+    fn(new GoContext(target, headersOf(item.env), signal, attempt, item.delivery), item.body);
 }
 
 /** Calls a go function for one message (the call `around` wraps). */
 export function goCall(target: ExecutorTarget): (item: Item) => unknown {
   const fn = target.fn!;
   const shared = sharedGoContext(target);
-  return (item) => fn(goContext(target, shared, item.env), item.body);
+  return (item) => fn(goContext(target, shared, item.env, item.delivery), item.body);
 }
