@@ -10,7 +10,7 @@ import {
 } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type {
-  ChannelStats,
+  ChannelState,
   Transport,
   TransportChannel,
   TransportChannelSpec,
@@ -47,7 +47,7 @@ interface ServerState {
 }
 
 /** A channel's stats: the channel's, plus what JetStream reports. */
-export interface NatsChannelStats extends ChannelStats {
+export interface NatsChannelStats extends ChannelState {
   /** The stream's name. */
   readonly stream: string;
   /** Messages delivered and not yet settled, by every replica. */

@@ -39,6 +39,7 @@ export type {
   TransportHooks,
 } from "./transport/types.js";
 export type {
+  ChannelState,
   ChannelStats,
   Components,
   CustomEvent,

@@ -253,9 +253,12 @@ async function runScenario(sc: {
 
   // Late outcomes (ignoreAbort workers settling now) must change nothing.
   await vi.advanceTimersByTimeAsync(200_000);
-  // (latency percentiles cover the last 60 s: they age out meanwhile, and are left aside)
+  // (latency percentiles and rates cover the last 60 s and 10 s: they age out meanwhile, and
+  // are left aside)
   const counts = (workers: typeof stats.workers) =>
-    Object.fromEntries(Object.entries(workers).map(([k, { latencyMs: _, ...w }]) => [k, w]));
+    Object.fromEntries(
+      Object.entries(workers).map(([k, { latencyMs: _l, rate: _r, ...w }]) => [k, w]),
+    );
   expect(counts(system.stats().workers)).toEqual(counts(stats.workers));
   expect(events.length).toBe(eventCount);
 

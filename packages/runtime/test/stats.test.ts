@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startWorkers } from "../src/index.js";
+import { startWorkers, type WorkersSystem } from "../src/index.js";
 import { Histogram } from "../src/observability/histogram.js";
 import { latch } from "./helpers.js";
 
@@ -109,6 +109,7 @@ describe("stats()", () => {
           inFlight: 1,
           skippedTicks: 0,
           paused: false,
+          rate: expect.any(Number),
           latencyMs: expect.any(Object),
         },
         t: {
@@ -119,6 +120,7 @@ describe("stats()", () => {
           inFlight: 0,
           skippedTicks: 0,
           paused: false,
+          rate: expect.any(Number),
           latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
         },
       },
@@ -131,6 +133,7 @@ describe("stats()", () => {
           pendingTakes: 0,
           drops: 0,
           closed: false,
+          rate: expect.any(Number),
         },
         slide: {
           size: 1,
@@ -140,6 +143,7 @@ describe("stats()", () => {
           pendingTakes: 0,
           drops: 1,
           closed: false,
+          rate: expect.any(Number),
         },
         errors: {
           size: 1,
@@ -149,6 +153,7 @@ describe("stats()", () => {
           pendingTakes: 0,
           drops: 0,
           closed: false,
+          rate: expect.any(Number),
         },
       },
     });
@@ -186,5 +191,48 @@ describe("stats()", () => {
     await system.request("w", 1);
     await system.stop();
     expect(seen).toMatchObject({ workers: { w: { processed: 0 } } });
+  });
+});
+
+describe("rate", () => {
+  it("is messages a second over the last 10 s, for workers and channels, and falls when work stops", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { buffer: 100 }, out: { buffer: 1000 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            outputChan: "out",
+            workerFn: (_c: unknown, n: number) => n,
+          },
+        },
+      } as never,
+      { obs: () => {} },
+    );
+    // 20 messages a second for 12 s, reading stats every second as a dashboard would.
+    let last = system.stats();
+    for (let s = 0; s < 12; s++) {
+      for (let i = 0; i < 20; i++) {
+        await system.command("w", i);
+        await vi.advanceTimersByTimeAsync(50);
+      }
+      last = system.stats();
+    }
+    expect(last.workers.w!.rate).toBeCloseTo(20, 0);
+    expect(last.channels.in!.rate).toBeCloseTo(20, 0);
+    expect(last.channels.out!.rate).toBeCloseTo(20, 0);
+    // Idle for 10 s: the window holds nothing.
+    for (let s = 0; s < 11; s++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      last = system.stats();
+    }
+    expect(last.workers.w!.rate).toBe(0);
+    expect(last.channels.in!.rate).toBe(0);
+    const stopped = system.stop();
+    await vi.runAllTimersAsync();
+    await stopped;
   });
 });

@@ -27,6 +27,7 @@ export function snapshot(
   dropCounts: Readonly<Record<string, number>>,
   startedAt: number,
   dispatcher: ThreadDispatcher | undefined,
+  rates: ReadonlyMap<string, number>,
 ): StatsSnapshot {
   // Keyed by the user's names: built from entries (own properties only, `__proto__` included),
   // never read through the prototype.
@@ -44,12 +45,15 @@ export function snapshot(
         inFlight: w.inFlight,
         skippedTicks: w.skippedTicks,
         paused: w.paused,
+        rate: rates.get(`w:${w.name}`) ?? 0,
         latencyMs: w.outcomes.latency.summary(),
       },
     ]);
   }
   const channelEntries: [string, ChannelStats][] = [];
-  for (const [name, ch] of channels) channelEntries.push([name, ch.stats()]);
+  for (const [name, ch] of channels) {
+    channelEntries.push([name, { ...ch.stats(), rate: rates.get(`c:${name}`) ?? 0 }]);
+  }
   const base = {
     at: Date.now(),
     uptimeMs: Math.round((performance.now() - startedAt) * 1000) / 1000,

@@ -60,6 +60,8 @@ export class SystemCore implements WorkerHost {
   readonly stopSignal: AbortSignal = this.stopController.signal;
   /** Drops per channel (a user's names: no prototype). */
   readonly dropCounts: Record<string, number> = Object.create(null);
+  /** Values the runtime offered on behalf of workers that channels accepted, per channel. */
+  readonly delivered: Map<string, number> = new Map();
   /** Thread channel puts still parked. */
   pendingOps = 0;
   shutdownDrops = 0;
@@ -195,7 +197,10 @@ export class SystemCore implements WorkerHost {
 
   deliver(channel: string, value: unknown, workerId: string, reason: DropEventReason): boolean {
     const ch = this.channels[channel];
-    if (ch?.offer(this.wrap(channel, value, workerId))) return true;
+    if (ch?.offer(this.wrap(channel, value, workerId))) {
+      this.delivered.set(channel, (this.delivered.get(channel) ?? 0) + 1);
+      return true;
+    }
     this.drop(reason, channel, value, workerId);
     return false;
   }

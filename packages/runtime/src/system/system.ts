@@ -6,6 +6,7 @@ import type { NormalizedDefinition } from "@workers/config";
 import { loadThreadDispatcher } from "../dispatch/thread-loader.js";
 import type { ModuleRef, ThreadDispatcher } from "../dispatch/types.js";
 import { InvalidArgumentError, UnknownChannelError } from "../errors.js";
+import { Rates } from "../observability/rates.js";
 import { snapshot } from "../observability/stats.js";
 import type {
   Components,
@@ -52,6 +53,7 @@ class Running {
   readonly quiescence: Quiescence;
   announced = false;
   private readonly startedAt = performance.now();
+  private readonly rates: Rates = new Rates(this.startedAt);
   private stopPromise: Promise<void> | undefined = undefined;
 
   constructor(definition: NormalizedDefinition, components: Components, options: StartOptions) {
@@ -126,7 +128,28 @@ class Running {
       this.core.dropCounts,
       this.startedAt,
       this.dispatcher,
+      this.rates.rates(performance.now(), this.counts()),
     );
+  }
+
+  /** The cumulative counts rates come from: messages ended per worker, moved per channel. */
+  private counts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    const core = this.core;
+    for (const name of core.transportChannels.keys()) {
+      counts.set(`c:${name}`, core.delivered.get(name) ?? 0);
+    }
+    const add = (channel: string | undefined, n: number): void => {
+      if (channel === undefined) return;
+      const key = `c:${channel}`;
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    };
+    for (const w of this.workers) {
+      counts.set(`w:${w.name}`, w.processed + w.errors);
+      add(w.outcomes.outputChan, w.outcomes.outputs);
+      add(w.inChannel, w.processed + w.errors + w.inFlight);
+    }
+    return counts;
   }
 
   stop(options?: StopOptions): Promise<void> {

@@ -2,7 +2,7 @@
 // values themselves (nothing to acknowledge), so a worker loop reads the channel directly.
 
 import { type Channel, chan } from "@workers/channels";
-import type { ChannelStats } from "../types.js";
+import type { ChannelState } from "../types.js";
 import type { Transport, TransportChannel, TransportChannelSpec, TransportHooks } from "./types.js";
 
 class MemoryChannel implements TransportChannel {
@@ -18,7 +18,7 @@ class MemoryChannel implements TransportChannel {
     return this.channel.take(options);
   }
 
-  stats(): ChannelStats {
+  stats(): ChannelState {
     const ch = this.channel;
     return {
       size: ch.size,

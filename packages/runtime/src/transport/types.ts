@@ -3,7 +3,7 @@
 
 import type { BufferType, Channel, PutMode } from "@workers/channels";
 import type { DropEventReason } from "../types/events.js";
-import type { ChannelStats } from "../types/stats.js";
+import type { ChannelState } from "../types/stats.js";
 
 /** A channel of the definition, as a transport opens it. */
 export interface TransportChannelSpec {
@@ -47,7 +47,7 @@ export interface Delivery<T = unknown> {
    * (NATS: the consumer's `ack_wait`); absent when it never does. The runtime calls
    * `working()` every `ackWaitMs / 2` while the message runs.
    */
-  readonly ackWaitMs?: number;
+  readonly ackWaitMs?: number | undefined;
   ack(): void;
   nak(delayMs?: number): void;
   term(reason?: unknown): void;
@@ -82,7 +82,7 @@ export interface TransportChannel {
    * network may ask for that many at once (the rest are returned by the next `poll()`s).
    */
   take(options?: TakeOptions): Promise<unknown>;
-  stats(): ChannelStats;
+  stats(): ChannelState;
   /** Refuses new puts; values already accepted stay takeable (an acknowledged transport keeps them). */
   close(): void;
 }

@@ -25,6 +25,8 @@ export interface WorkerStats {
   readonly skippedTicks: number;
   /** `pause()`d (or started with `paused: true`) and not resumed. */
   readonly paused: boolean;
+  /** Messages (ticks) a second that ended (processed or failed) over the last 10 s. */
+  readonly rate: number;
   /**
    * Processing time (function call to outcome handled, output offer included). Sampled: the
    * first 64 messages, then one in 128 (and asynchronous ones started while idle).
@@ -32,8 +34,8 @@ export interface WorkerStats {
   readonly latencyMs: LatencySummary;
 }
 
-/** One channel in `stats().channels`. */
-export interface ChannelStats {
+/** A channel's state, as its transport reports it (`TransportChannel.stats()`). */
+export interface ChannelState {
   readonly size: number;
   readonly capacity: number;
   readonly bufferType: BufferType;
@@ -42,6 +44,16 @@ export interface ChannelStats {
   /** Values its dropping/sliding buffer discarded. */
   readonly drops: number;
   readonly closed: boolean;
+}
+
+/** One channel in `stats().channels`: its state (as its transport reports it) and its rate. */
+export interface ChannelStats extends ChannelState {
+  /**
+   * Messages a second over the last 10 s: for a worker's input, those its worker took; for
+   * another channel, the results, ticks and error events the runtime put on it (values put
+   * straight on `system.channels` are not counted).
+   */
+  readonly rate: number;
 }
 
 /** `stats()`: plain JSON, a superset of the seed's `{ drops, errors }`. */

@@ -35,6 +35,8 @@ export class Outcomes {
   processed = 0;
   errors = 0;
   inFlight = 0;
+  /** Results its output channel accepted straight (without `inject`; else `deliver` counts). */
+  outputs = 0;
   readonly latency: Histogram = new Histogram();
   /** Messages in flight. */
   readonly jobs: Set<Job> = new Set();
@@ -42,7 +44,7 @@ export class Outcomes {
   onRelease: (() => void) | undefined = undefined;
   private sampleTick = 0;
   private readonly outputChannel: Channel<unknown> | undefined;
-  private readonly outputChan: string | undefined;
+  readonly outputChan: string | undefined;
   /** Without `inject` results go to the output channel as they are. */
   private readonly plainOutput: boolean;
 
@@ -79,9 +81,8 @@ export class Outcomes {
       const out = this.outputChannel;
       if (out !== undefined) {
         if (this.plainOutput) {
-          if (!out.offer(value)) {
-            this.host.drop("output-drop", this.outputChan!, value, this.source.name);
-          }
+          if (out.offer(value)) this.outputs++;
+          else this.host.drop("output-drop", this.outputChan!, value, this.source.name);
         } else {
           this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
         }

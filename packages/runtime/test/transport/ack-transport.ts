@@ -5,7 +5,7 @@
 
 import { alts, chan } from "@workers/channels";
 import type {
-  ChannelStats,
+  ChannelState,
   Delivery,
   Transport,
   TransportChannel,
@@ -190,7 +190,7 @@ class AckChannel implements TransportChannel {
     return ch.size + ch.pendingPuts + this.messages.filter((m) => m.state === "stored").length;
   }
 
-  stats(): ChannelStats {
+  stats(): ChannelState {
     const ch = this.channel;
     return {
       size: this.remaining(),
