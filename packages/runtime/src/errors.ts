@@ -66,12 +66,14 @@ export class TimeoutError extends WorkersError {
   /** The timeout that elapsed. */
   readonly timeoutMs: number;
 
-  constructor(worker: string, timeoutMs: number, what: "request" | "run" = "request") {
+  constructor(worker: string, timeoutMs: number, what: "request" | "run" | "command" = "request") {
     super(
       "ERR_TIMEOUT",
       what === "run"
         ? `A run of worker "${worker}" timed out after ${timeoutMs} ms`
-        : `Request to worker "${worker}" timed out after ${timeoutMs} ms`,
+        : what === "command"
+          ? `A command to worker "${worker}" found no room in its input within ${timeoutMs} ms`
+          : `Request to worker "${worker}" timed out after ${timeoutMs} ms`,
     );
     this.timeoutMs = timeoutMs;
   }

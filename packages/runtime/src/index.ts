@@ -41,6 +41,7 @@ export type {
 export type {
   ChannelState,
   ChannelStats,
+  CommandOptions,
   Components,
   CustomEvent,
   DeliveryInfo,

@@ -182,3 +182,68 @@ describe("rateLimit", () => {
     await stopped;
   });
 });
+
+describe("command options", () => {
+  async function blocked(): Promise<{
+    system: WorkersSystem<any>;
+    seen: number[];
+    release: () => void;
+  }> {
+    const seen: number[] = [];
+    const hold = gate();
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { buffer: 1, putMode: "block" } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: async (_c: unknown, n: number) => {
+              seen.push(n);
+              await hold.promise;
+            },
+          },
+        },
+      } as never,
+      { obs: () => {} },
+    );
+    await system.command("w", 0); // running, held
+    await vi.advanceTimersByTimeAsync(1);
+    await system.command("w", 1); // buffered: the channel is full now
+    return { system, seen, release: hold.open };
+  }
+
+  it("a block-mode command gives up after timeoutMs: TimeoutError, the message not accepted", async () => {
+    const { system, seen, release } = await blocked();
+    const late = system.command("w", 2, { timeoutMs: 100 });
+    const rejected = expect(late).rejects.toMatchObject({ code: "ERR_TIMEOUT", timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    await rejected;
+    expect(system.stats().channels.in).toMatchObject({ size: 1, pendingPuts: 0 });
+    release();
+    await system.onIdle();
+    expect(seen).toEqual([0, 1]);
+    await system.stop();
+  });
+
+  it("gives up when its signal aborts, with the signal's reason; accepted when room comes first", async () => {
+    const { system, seen, release } = await blocked();
+    const controller = new AbortController();
+    const aborted = system.command("w", 2, { signal: controller.signal });
+    const accepted = system.command("w", 3, { timeoutMs: 10_000 });
+    controller.abort(new Error("caller gave up"));
+    await expect(aborted).rejects.toThrow("caller gave up");
+    release();
+    await expect(accepted).resolves.toBe(true);
+    await system.onIdle();
+    expect(seen).toEqual([0, 1, 3]);
+    await expect(system.command("w", 4, { timeoutMs: -1 })).rejects.toMatchObject({
+      code: "ERR_INVALID_ARGUMENT",
+    });
+    await expect(system.command("w", 4, { signal: "x" as never })).rejects.toMatchObject({
+      code: "ERR_INVALID_ARGUMENT",
+    });
+    await system.stop();
+  });
+});

@@ -7,7 +7,7 @@ import {
   StoppedError,
   TimeoutError,
 } from "../errors.js";
-import type { Headers, RequestOptions } from "../types.js";
+import type { CommandOptions, Headers, RequestOptions } from "../types.js";
 import { type CommandWorker, PUT_ASYNC, PUT_BLOCK, PUT_DROP } from "../workers/command-worker.js";
 import { abortSignal, durationMs, optionsObject } from "./arguments.js";
 import type { SystemCore } from "./core.js";
@@ -57,17 +57,63 @@ export class Entry {
     return target;
   }
 
-  command(worker: string, msg: unknown): Promise<boolean> {
+  command(worker: string, msg: unknown, options?: CommandOptions): Promise<boolean> {
     try {
+      const limit = options === undefined ? undefined : this.commandLimit(options);
       const target = this.target(worker, msg);
       // Uninstrumented, an envelope would carry nothing (no headers, no reply): the message
       // travels as it is, processed like any raw value on an input channel.
       const value =
         this.core.instrumented || !travelsBare(msg) ? this.envelope(target.inChannel!, msg) : msg;
+      if (limit !== undefined && target.putKind === PUT_BLOCK) {
+        return this.blockingCommand(worker, target, value, limit);
+      }
       return this.send(target, value, msg, undefined);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** `command`'s options, checked (a malformed call is refused whatever the system's state). */
+  private commandLimit(
+    options: CommandOptions,
+  ): { timeoutMs: number | undefined; signal: AbortSignal | undefined } | undefined {
+    const o = optionsObject<CommandOptions>("command options", options);
+    if (o === undefined) return undefined;
+    let timeoutMs = durationMs("command options.timeoutMs", o.timeoutMs, { infinite: true });
+    if (timeoutMs === Number.POSITIVE_INFINITY) timeoutMs = undefined;
+    const signal = abortSignal("command options.signal", o.signal);
+    return timeoutMs === undefined && signal === undefined ? undefined : { timeoutMs, signal };
+  }
+
+  /**
+   * A `block`-mode command with a deadline or a signal: the put waits for room until either;
+   * then the message is not accepted and the command rejects with `TimeoutError` or the
+   * signal's reason.
+   */
+  private blockingCommand(
+    worker: string,
+    target: CommandWorker,
+    value: unknown,
+    limit: { timeoutMs: number | undefined; signal: AbortSignal | undefined },
+  ): Promise<boolean> {
+    const { timeoutMs, signal } = limit;
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (target.channel.offer(value)) return TRUE;
+    const controller = new AbortController();
+    const abort = (): void => controller.abort(signal!.reason);
+    signal?.addEventListener("abort", abort, { once: true });
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => controller.abort(new TimeoutError(worker, timeoutMs, "command")),
+            timeoutMs,
+          );
+    return target.channel.put(value, { signal: controller.signal }).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    });
   }
 
   request(worker: string, msg: unknown, options?: RequestOptions): Promise<any> {

@@ -9,6 +9,7 @@ import { InvalidArgumentError, UnknownChannelError } from "../errors.js";
 import { Rates } from "../observability/rates.js";
 import { snapshot } from "../observability/stats.js";
 import type {
+  CommandOptions,
   Components,
   RequestOptions,
   StartOptions,
@@ -202,8 +203,8 @@ class PublicSystem implements WorkersSystem<any> {
     return phase === "starting" ? "running" : phase;
   }
 
-  command(worker: string, msg: unknown): Promise<boolean> {
-    return this.#entry.command(worker, msg);
+  command(worker: string, msg: unknown, options?: CommandOptions): Promise<boolean> {
+    return this.#entry.command(worker, msg, options);
   }
 
   request(worker: string, msg: unknown, options?: RequestOptions): Promise<any> {

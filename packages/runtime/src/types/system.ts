@@ -50,6 +50,22 @@ export interface StopOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of `command`: limits on how long a `block`-mode command waits for room. */
+export interface CommandOptions {
+  /**
+   * A `block`-mode command gives up after this long (ms): the message is not accepted and the
+   * command rejects with `TimeoutError`. Other put modes never wait.
+   * @default Infinity (waits as long as it takes)
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Aborting gives up a `block`-mode command still waiting: not accepted, rejected with the
+   * signal's reason.
+   * @default none
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** Options of `request`. */
 export interface RequestOptions {
   /**
@@ -86,7 +102,11 @@ export interface WorkersSystem<D = WorkersDefinitionInput> {
    * @throws NotExposedError (`ERR_NOT_EXPOSED`), StoppedError (`ERR_STOPPED`),
    * InvalidMessageError (`ERR_INVALID_MESSAGE`), PendingLimitError (`ERR_PENDING_LIMIT`), as rejections
    */
-  command<W extends SystemWorkerName<D>>(worker: W, msg: SystemMessage<D, W>): Promise<boolean>;
+  command<W extends SystemWorkerName<D>>(
+    worker: W,
+    msg: SystemMessage<D, W>,
+    options?: CommandOptions,
+  ): Promise<boolean>;
   /**
    * Sends `msg` and resolves with the worker's return value. Always settles: rejects with the
    * worker's error, `DroppedError`, `TimeoutError`, `StoppedError`, `NotExposedError`,
