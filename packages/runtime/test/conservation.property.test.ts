@@ -5,7 +5,9 @@
 // carries it; requests settle consistently with that; late outcomes after stop change nothing.
 // Hostile input is mixed in: promises as messages, workers putting promises on channels (refused
 // with ERR_THENABLE), requests with out-of-range timeouts (refused, nothing enters), and stops
-// with no deadline (`timeoutMs: Infinity`).
+// with no deadline (`timeoutMs: Infinity`). Worker policies are mixed in too: retries (a message
+// may behave differently on each attempt; only its last failure is an error), run timeouts
+// (a timed-out run's late result is ignored), rate limits, and pause/resume at random times.
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -28,6 +30,10 @@ type Behaviour =
   | "putThenable";
 
 interface WorkerSpec {
+  /** Policies: retry (attempts, backoff), a run timeout, a rate limit. */
+  retry: { attempts: number; backoffMs: number } | undefined;
+  timeoutMs: number | undefined;
+  rateLimit: { max: number; intervalMs: number } | undefined;
   buffer: number;
   bufferType: "fixed" | "dropping" | "sliding";
   putMode: "async" | "block" | "drop";
@@ -40,6 +46,7 @@ interface WorkerSpec {
 
 type Action =
   | { kind: "command" | "request"; worker: number; promise: boolean; badTimeout: boolean }
+  | { kind: "pause" | "resume"; worker: number }
   | { kind: "advance"; ms: number }
   | { kind: "stop"; drain: boolean; timeoutMs: number };
 
@@ -65,6 +72,21 @@ const workerSpec = fc
     sinkBuffer: fc.integer({ min: 0, max: 3 }),
     sinkType: fc.constantFrom("fixed" as const, "sliding" as const),
     behaviours: fc.array(behaviour, { minLength: 4, maxLength: 4 }),
+    retry: fc.option(
+      fc.record({
+        attempts: fc.integer({ min: 2, max: 3 }),
+        backoffMs: fc.integer({ min: 0, max: 20 }),
+      }),
+      { nil: undefined },
+    ),
+    timeoutMs: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+    rateLimit: fc.option(
+      fc.record({
+        max: fc.integer({ min: 1, max: 3 }),
+        intervalMs: fc.integer({ min: 1, max: 20 }),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((w) => ({
     ...w,
@@ -93,6 +115,13 @@ const scenario = fc.array(workerSpec, { minLength: 1, maxLength: 4 }).chain((wor
           arbitrary: fc.record({
             kind: fc.constant("advance" as const),
             ms: fc.integer({ min: 0, max: 30 }),
+          }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            kind: fc.constantFrom("pause" as const, "resume" as const),
+            worker: fc.integer({ min: 0, max: workers.length - 1 }),
           }),
         },
       ),
@@ -137,12 +166,18 @@ async function runScenario(sc: {
     if (w.output === "sink" || (w.output === "next" && !chained)) {
       channels[sink(i)] = { buffer: w.sinkBuffer, bufferType: w.sinkType };
     }
-    const ok = (id: number) => {
-      if (recording) okIds[i]!.push(id);
+    const attempts = w.retry?.attempts ?? 1;
+    // A run that timed out has failed (TimeoutError) whatever it does later: its late result
+    // is ignored; only the last attempt's failure fails the message.
+    const timedOut = (signal: AbortSignal) =>
+      signal.aborted && (signal.reason as { code?: unknown })?.code === "ERR_TIMEOUT";
+    let ctxNow: { signal: AbortSignal; attempt: number } | undefined;
+    const ok = (id: number, ctx = ctxNow!) => {
+      if (recording && !timedOut(ctx.signal)) okIds[i]!.push(id);
       return { id };
     };
-    const fail = (id: number) => {
-      if (recording) thrownIds[i]!.push(id);
+    const fail = (id: number, ctx = ctxNow!) => {
+      if (recording && !timedOut(ctx.signal) && ctx.attempt >= attempts) thrownIds[i]!.push(id);
       return new Error(`fail ${id}`);
     };
     workers[name(i)] = {
@@ -150,36 +185,51 @@ async function runScenario(sc: {
       in: input(i),
       expose: true,
       concurrency: w.concurrency,
+      ...(w.retry === undefined ? {} : { retry: w.retry }),
+      ...(w.timeoutMs === undefined ? {} : { timeoutMs: w.timeoutMs }),
+      ...(w.rateLimit === undefined ? {} : { rateLimit: w.rateLimit }),
       ...(chained
         ? { outputChan: input(i + 1) }
         : channels[sink(i)]
           ? { outputChan: sink(i) }
           : {}),
       workerFn: (
-        ctx: { signal: AbortSignal; channels: Record<string, { putAsync(v: unknown): boolean }> },
+        ctx: {
+          signal: AbortSignal;
+          attempt: number;
+          channels: Record<string, { putAsync(v: unknown): boolean }>;
+        },
         msg: { id: number },
       ) => {
         const id = msg.id;
-        switch (w.behaviours[id % w.behaviours.length]!) {
+        ctxNow = ctx;
+        // A last attempt that times out fails the message (TimeoutError), whatever it does.
+        if (ctx.attempt >= attempts) {
+          ctx.signal.addEventListener("abort", () => {
+            if (recording && timedOut(ctx.signal)) thrownIds[i]!.push(id);
+          });
+        }
+        // A retried message may behave differently on its next attempt.
+        switch (w.behaviours[(id + ctx.attempt - 1) % w.behaviours.length]!) {
           case "ok":
             return ok(id);
           case "throw":
             throw fail(id);
           case "asyncOk":
-            return Promise.resolve().then(() => ok(id));
+            return Promise.resolve().then(() => ok(id, ctx));
           case "asyncThrow":
             return Promise.resolve().then(() => {
-              throw fail(id);
+              throw fail(id, ctx);
             });
           case "timerOk":
-            return new Promise((resolve) => setTimeout(() => resolve(ok(id)), 5));
+            return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 5));
           case "honourAbort":
             return new Promise((_resolve, reject) => {
-              ctx.signal.addEventListener("abort", () => reject(fail(id)), { once: true });
+              ctx.signal.addEventListener("abort", () => reject(fail(id, ctx)), { once: true });
             });
           case "ignoreAbort":
             // Settles long after any stop: a late outcome the runtime must ignore.
-            return new Promise((resolve) => setTimeout(() => resolve(ok(id)), 100_000));
+            return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 100_000));
           case "putThenable": {
             // Channels refuse a promise before anything changes: the worker's put throws.
             const promise = Promise.resolve(id);
@@ -215,6 +265,8 @@ async function runScenario(sc: {
   actions.splice(sc.stopAt % (actions.length + 1), 0, sc.stop);
   for (const action of actions) {
     if (action.kind === "advance") await vi.advanceTimersByTimeAsync(action.ms);
+    else if (action.kind === "pause") system.pause(name(action.worker));
+    else if (action.kind === "resume") system.resume(name(action.worker));
     else if (action.kind === "stop") {
       stopped = system.stop({ drain: action.drain, timeoutMs: action.timeoutMs }).then(() => {
         done = true;
@@ -350,7 +402,10 @@ function isRefused(result: { ok: boolean; value: unknown }, request: boolean): b
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  // Rate limits read the monotonic clock: faked with the timers.
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"],
+  });
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -141,6 +141,8 @@ export class PolicyExecutor implements Executor {
     if (timeoutMs !== undefined) {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
+          // Aborted already (its request, stop's deadline): that decides how it ends.
+          if (controller.signal.aborted) return;
           const error = new TimeoutError(this.target.info.name, timeoutMs, "run");
           controller.abort(error);
           reject(error);
