@@ -122,6 +122,7 @@ async function runtimePipeline(
   concurrency: number,
   async: boolean,
   burst = false,
+  policies: Record<string, unknown> = {},
 ): Promise<{ ms: number; note: string }> {
   const putMode = burst ? "async" : "block";
   const channels: Record<string, { buffer: number; putMode: "block" | "async" }> = {};
@@ -134,6 +135,7 @@ async function runtimePipeline(
       outputChan: `c${i + 1}`,
       expose: i === 0,
       concurrency,
+      ...policies,
       workerFn: async ? async (_c: unknown, n: number) => n + 1 : (_c: unknown, n: number) => n + 1,
     };
   }
@@ -282,6 +284,16 @@ const ALL: Contender[] = [
     name: "runtime go, concurrency 1",
     count: N,
     run: () => runtimePipeline(1, 1, false),
+  },
+  {
+    group: "1 worker",
+    name: "runtime go, retry + timeoutMs (never triggered)",
+    count: N,
+    run: () =>
+      runtimePipeline(1, 1, false, false, {
+        retry: { attempts: 3, backoffMs: 100 },
+        timeoutMs: 1000,
+      }),
   },
   {
     group: "1 worker, async fn",

@@ -46,7 +46,8 @@ interface WorkerSpec {
 
 type Action =
   | { kind: "command" | "request"; worker: number; promise: boolean; badTimeout: boolean }
-  | { kind: "pause" | "resume"; worker: number }
+  | { kind: "pause"; worker: number }
+  | { kind: "resume"; worker: number }
   | { kind: "advance"; ms: number }
   | { kind: "stop"; drain: boolean; timeoutMs: number };
 

@@ -3,12 +3,12 @@
 import type { Around } from "./around.js";
 import { AroundExecutor } from "./around.js";
 import type { Executor, ExecutorTarget } from "./executor.js";
-import { GoExecutor, goAttemptCall, goCall } from "./go/go-executor.js";
+import { GoExecutor, goAttempts, goCall } from "./go/go-executor.js";
 import { hasPolicies, PolicyExecutor } from "./policies.js";
 import {
   aroundThreadBatch,
   ThreadExecutor,
-  threadAttemptCall,
+  threadAttempts,
   threadCall,
 } from "./thread/thread-executor.js";
 
@@ -16,8 +16,8 @@ export function buildExecutor(target: ExecutorTarget): Executor {
   const around: Around | undefined = target.host.obs.around;
   const thread = target.info.dispatch === "thread";
   if (hasPolicies(target.policies)) {
-    const call = thread ? threadAttemptCall(target) : goAttemptCall(target);
-    return new PolicyExecutor(target, around, call, target.policies, target.host);
+    const attempts = thread ? threadAttempts(target) : goAttempts(target);
+    return new PolicyExecutor(target, around, attempts, target.policies, target.host);
   }
   if (around === undefined) return thread ? new ThreadExecutor(target) : new GoExecutor(target);
   return thread

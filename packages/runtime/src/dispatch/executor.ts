@@ -3,13 +3,13 @@
 // the call, the dev guard wraps the function. Executors end messages only through `Outcomes`.
 
 import type { Channel } from "@workers/channels";
-import type { WorkerFn } from "@workers/config";
+import type { NormalizedRetry, WorkerFn } from "@workers/config";
 import type { MessageEnvelope } from "../system/envelope.js";
 import type { WorkerHost } from "../system/host.js";
 import type { Delivery } from "../transport/types.js";
 import type { ModuleRef, WorkerInfo } from "../types.js";
 import type { Outcomes } from "../workers/outcomes.js";
-import type { Policies } from "./policies.js";
+import type { AttemptSignal } from "./attempt-signal.js";
 import type { ThreadDispatcher } from "./types.js";
 
 /** One message as a loop hands it over. */
@@ -31,6 +31,31 @@ export interface Executor {
   ): Promise<void> | undefined;
   /** Thread workers with `batch`: several messages in one pool task, each ending on its own. */
   runBatch(items: readonly Item[]): Promise<void>;
+}
+
+/** `retry` and `timeoutMs` of a command worker. */
+export interface Policies {
+  readonly retry?: NormalizedRetry | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+/** How a worker with policies runs one attempt of a message. */
+export interface AttemptRunner {
+  /** The attempt's signal source (for a go worker, its `ctx` too), under `parent`. */
+  open(
+    parent: AbortSignal,
+    env: MessageEnvelope | undefined,
+    delivery: Delivery | undefined,
+    attempt: number,
+  ): AttemptSignal;
+  /** Calls the worker for the attempt. */
+  call(
+    signal: AttemptSignal,
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+    attempt: number,
+  ): unknown;
 }
 
 /** What an executor is built from. */

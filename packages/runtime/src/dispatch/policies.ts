@@ -6,19 +6,12 @@
 
 import { backoffDelay, type NormalizedRetry } from "@workers/config";
 import { TimeoutError } from "../errors.js";
-import type { MessageEnvelope } from "../system/envelope.js";
+import { isThenable, type MessageEnvelope } from "../system/envelope.js";
 import type { Delivery } from "../transport/types.js";
-import type { Job } from "../workers/outcomes.js";
+import type { Job, Outcomes } from "../workers/outcomes.js";
 import { type Around, handled, headersOf, processInfo } from "./around.js";
-import type { Executor, ExecutorTarget, Item } from "./executor.js";
-
-/** Calls the worker once for an attempt, with the attempt's signal. */
-export type AttemptCall = (item: Item, attempt: number, signal: AbortSignal) => unknown;
-
-export interface Policies {
-  readonly retry?: NormalizedRetry | undefined;
-  readonly timeoutMs?: number | undefined;
-}
+import type { AttemptSignal } from "./attempt-signal.js";
+import type { AttemptRunner, Executor, ExecutorTarget, Item, Policies } from "./executor.js";
 
 /** What a backoff wait needs to know of `stop`: when it began, and its deadline. */
 export interface StopSignals {
@@ -30,63 +23,142 @@ export interface StopSignals {
 
 const NOOP = (): void => {};
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 export class PolicyExecutor implements Executor {
   private readonly attempts: number;
+  private readonly outcomes: Outcomes;
+  /** Without `around`: the first attempt is called straight from the loop. */
+  private readonly direct: boolean;
 
   constructor(
     private readonly target: ExecutorTarget,
     private readonly around: Around | undefined,
-    private readonly call: AttemptCall,
+    private readonly attemptRunner: AttemptRunner,
     private readonly policies: Policies,
     private readonly stop: StopSignals,
     private readonly random: () => number = Math.random,
   ) {
     this.attempts = policies.retry?.attempts ?? 1;
+    this.outcomes = target.outcomes;
+    this.direct = around === undefined;
   }
 
   run(
     env: MessageEnvelope | undefined,
     body: unknown,
     delivery: Delivery | undefined,
-  ): Promise<void> {
-    const job = this.target.outcomes.begin(env, body, delivery, performance.now());
-    const settled = this.runAttempts(job);
+  ): Promise<void> | undefined {
+    if (this.direct && delivery === undefined) return this.runDirect(env, body);
+    const job = this.outcomes.begin(env, body, delivery, performance.now());
+    const settled =
+      delivery === undefined ? this.attemptsFrom(job, 1) : this.deliveryAttempt(job, delivery);
     job.settled = settled;
     return settled;
   }
 
   runBatch(items: readonly Item[]): Promise<void> {
-    return Promise.all(items.map((item) => this.run(item.env, item.body, item.delivery))).then(
-      NOOP,
-    );
+    const pending: Promise<void>[] = [];
+    for (const item of items) {
+      const p = this.run(item.env, item.body, item.delivery);
+      if (p !== undefined) pending.push(p);
+    }
+    return Promise.all(pending).then(NOOP);
   }
 
-  private async runAttempts(job: Job): Promise<void> {
-    const delivery = job.delivery;
-    if (delivery !== undefined) {
-      // A transport that redelivers: one attempt per delivery; a failure that is not the last
-      // goes back with `nak(backoff)` and comes again (here or elsewhere) as the next attempt.
-      const attempt = Math.max(1, delivery.attempt);
-      const last = attempt >= this.attempts;
-      await this.attempt(job, attempt, last);
-      if (!job.ended) {
-        const retry = this.policies.retry!;
-        this.target.outcomes.retryLater(job, backoffDelay(retry.backoffMs, attempt, this.random));
+  /**
+   * The first attempt without `around`, as a go worker's fast path: a run that returns a plain
+   * value ends the message at once (no job, no timer: a synchronous run cannot time out).
+   */
+  private runDirect(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
+    const outcomes = this.outcomes;
+    const runner = this.attemptRunner;
+    const signal = runner.open(this.parentSignal(env), env, undefined, 1);
+    const startedAt = outcomes.sampledStart(false);
+    let result: unknown;
+    try {
+      result = runner.call(signal, env, body, undefined, 1);
+    } catch (error) {
+      signal.dispose();
+      if (this.attempts <= 1) {
+        outcomes.fail(env, body, error, startedAt, undefined);
+        return undefined;
       }
+      const job = outcomes.begin(
+        env,
+        body,
+        undefined,
+        startedAt >= 0 ? startedAt : performance.now(),
+      );
+      job.settled = this.retryAfter(job, 1);
+      return job.settled;
+    }
+    if ((typeof result !== "object" && typeof result !== "function") || !isThenable(result)) {
+      signal.dispose();
+      outcomes.succeed(env, result, startedAt, undefined);
+      return undefined;
+    }
+    const job = outcomes.begin(
+      env,
+      body,
+      undefined,
+      startedAt >= 0 ? startedAt : performance.now(),
+    );
+    job.settled = this.settleFirst(job, result, signal);
+    return job.settled;
+  }
+
+  /** The first attempt's result came asynchronously: its outcome, then retries if any. */
+  private async settleFirst(
+    job: Job,
+    result: PromiseLike<unknown>,
+    signal: AttemptSignal,
+  ): Promise<void> {
+    const outcome = await this.timed(Promise.resolve(result), signal);
+    if (outcome.ok) {
+      this.outcomes.end(job, true, outcome.value);
       return;
     }
-    for (let attempt = 1; ; attempt++) {
+    if (this.attempts <= 1) {
+      this.outcomes.end(job, false, outcome.error);
+      return;
+    }
+    await this.retryAfter(job, 1);
+  }
+
+  /** Attempt `attempt` failed (not the last): back off, then go on from the next one. */
+  private async retryAfter(job: Job, attempt: number): Promise<void> {
+    await this.backoff(this.policies.retry!, attempt);
+    // Past stop's deadline the job is left in flight: stop gives up on it (a shutdown drop).
+    if (job.ended || this.stop.stopSignal.aborted) return;
+    await this.attemptsFrom(job, attempt + 1);
+  }
+
+  private async attemptsFrom(job: Job, first: number): Promise<void> {
+    for (let attempt = first; ; attempt++) {
       await this.attempt(job, attempt, attempt >= this.attempts);
       if (job.ended) return;
       await this.backoff(this.policies.retry!, attempt);
-      // Past stop's deadline the job is left in flight: stop gives up on it (a shutdown drop).
       if (job.ended || this.stop.stopSignal.aborted) return;
+    }
+  }
+
+  /**
+   * A transport that redelivers: one attempt per delivery; a failure that is not the last goes
+   * back with `nak(backoff)` and comes again (here or elsewhere) as the next attempt.
+   */
+  private async deliveryAttempt(job: Job, delivery: Delivery): Promise<void> {
+    const attempt = Math.max(1, delivery.attempt);
+    await this.attempt(job, attempt, attempt >= this.attempts);
+    if (!job.ended) {
+      const retry = this.policies.retry!;
+      this.outcomes.retryLater(job, backoffDelay(retry.backoffMs, attempt, this.random));
     }
   }
 
   /** Runs one attempt (inside `around`); ends the job on success, or on the last failure. */
   private attempt(job: Job, attempt: number, last: boolean): Promise<void> {
-    const outcomes = this.target.outcomes;
+    const outcomes = this.outcomes;
     const run = (): Promise<unknown> =>
       handled(
         this.invoke(job, attempt).then(
@@ -123,38 +195,47 @@ export class PolicyExecutor implements Executor {
     );
   }
 
-  /** Calls the worker with the attempt's signal; with `timeoutMs`, a run that takes longer fails. */
+  private parentSignal(env: MessageEnvelope | undefined): AbortSignal {
+    return env?.abort?.signal ?? this.target.host.stopSignal;
+  }
+
+  /** Calls the worker for one attempt; its outcome, as a value or a rejection. */
   private invoke(job: Job, attempt: number): Promise<unknown> {
-    const parent = job.env?.abort?.signal ?? this.target.host.stopSignal;
-    const controller = new AbortController();
-    const abort = (): void => controller.abort(parent.reason);
-    if (parent.aborted) abort();
-    else parent.addEventListener("abort", abort, { once: true });
-    const timeoutMs = this.policies.timeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const runner = this.attemptRunner;
+    const signal = runner.open(this.parentSignal(job.env), job.env, job.delivery, attempt);
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(this.call(job, attempt, controller.signal));
+      result = Promise.resolve(runner.call(signal, job.env, job.body, job.delivery, attempt));
     } catch (error) {
       result = Promise.reject(error);
     }
-    if (timeoutMs !== undefined) {
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          // Aborted already (its request, stop's deadline): that decides how it ends.
-          if (controller.signal.aborted) return;
-          const error = new TimeoutError(this.target.info.name, timeoutMs, "run");
-          controller.abort(error);
-          reject(error);
-        }, timeoutMs);
-      });
-      // The late outcome of a run that timed out is ignored.
-      result.catch(NOOP);
-      result = Promise.race([result, timedOut]);
+    return this.timed(result, signal).then((outcome) => {
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    });
+  }
+
+  /** With `timeoutMs`, a run that takes longer fails with `TimeoutError` (its late result is ignored). */
+  private timed(result: Promise<unknown>, signal: AttemptSignal): Promise<Outcome> {
+    const timeoutMs = this.policies.timeoutMs;
+    const settled = result.then(
+      (value): Outcome => ({ ok: true, value }),
+      (error: unknown): Outcome => ({ ok: false, error }),
+    );
+    if (timeoutMs === undefined) {
+      return settled.finally(() => signal.dispose());
     }
-    return result.finally(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(() => {
+        const error = new TimeoutError(this.target.info.name, timeoutMs, "run");
+        // Aborted already (its request, stop's deadline): that decides how it ends.
+        if (signal.abort(error)) resolve({ ok: false, error });
+      }, timeoutMs);
+    });
+    return Promise.race([settled, timedOut]).finally(() => {
       clearTimeout(timer);
-      parent.removeEventListener("abort", abort);
+      signal.dispose();
     });
   }
 

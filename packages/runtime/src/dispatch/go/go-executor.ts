@@ -16,7 +16,8 @@ import type {
 } from "../../types.js";
 import type { Outcomes } from "../../workers/outcomes.js";
 import { headersOf } from "../around.js";
-import type { Executor, ExecutorTarget, Item } from "../executor.js";
+import { AttemptSignal } from "../attempt-signal.js";
+import type { AttemptRunner, Executor, ExecutorTarget, Item } from "../executor.js";
 
 /** `ctx` of a go worker: shared parts are the worker's, per message only headers and signal. */
 class GoContext implements WorkerContext {
@@ -154,13 +155,71 @@ export class GoExecutor implements Executor {
   }
 }
 
-/** Calls a go function for one attempt of a message, with the attempt's signal (policies). */
-export function goAttemptCall(
-  target: ExecutorTarget,
-): (item: Item, attempt: number, signal: AbortSignal) => unknown {
+/** What every attempt's `ctx` of one worker shares. */
+interface AttemptShared {
+  readonly components: Components;
+  readonly channels: Readonly<Record<string, Channel<unknown>>>;
+  readonly worker: WorkerInfo;
+  readonly stats: () => StatsSnapshot;
+  readonly emit: WorkerContext["emit"];
+}
+
+/**
+ * `ctx` of one attempt of a go worker with policies, and the attempt's signal source in one
+ * object (one allocation a run): `signal` is made when first read.
+ */
+class GoAttempt extends AttemptSignal implements WorkerContext {
+  constructor(
+    parent: AbortSignal,
+    private readonly shared: AttemptShared,
+    readonly headers: Readonly<Headers>,
+    readonly attempt: number,
+    readonly delivery: DeliveryInfo | undefined,
+  ) {
+    super(parent);
+  }
+
+  get components(): Components {
+    return this.shared.components;
+  }
+  get channels(): Readonly<Record<string, Channel<unknown>>> {
+    return this.shared.channels;
+  }
+  get worker(): WorkerInfo {
+    return this.shared.worker;
+  }
+  get stats(): () => StatsSnapshot {
+    return this.shared.stats;
+  }
+  get emit(): WorkerContext["emit"] {
+    return this.shared.emit;
+  }
+}
+
+/** Runs attempts of a go worker with policies: the function called with the attempt's `ctx`. */
+export function goAttempts(target: ExecutorTarget): AttemptRunner {
   const fn = target.fn!;
-  return (item, attempt, signal) =>
-    fn(new GoContext(target, headersOf(item.env), signal, attempt, item.delivery), item.body);
+  const host = target.host;
+  const shared: AttemptShared = {
+    components: host.components,
+    channels: target.ctxChannels,
+    worker: target.info,
+    stats: host.stats,
+    emit: host.emit,
+  };
+  return {
+    open: (parent, env, delivery, attempt) =>
+      new GoAttempt(
+        parent,
+        shared,
+        env === undefined ? EMPTY_HEADERS : env.headers,
+        attempt,
+        delivery === undefined
+          ? undefined
+          : { id: delivery.id, attempt: delivery.attempt, redelivered: delivery.redelivered },
+      ),
+    call: (signal, _env, body) => fn(signal as GoAttempt, body),
+  };
 }
 
 /** Calls a go function for one message (the call `around` wraps). */

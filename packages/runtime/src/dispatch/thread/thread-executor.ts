@@ -7,7 +7,8 @@ import type { Delivery } from "../../transport/types.js";
 import type { Headers, ModuleRef, WorkerInfo } from "../../types.js";
 import type { Job, Outcomes } from "../../workers/outcomes.js";
 import { type Around, endWith, handled, headersOf, processAround } from "../around.js";
-import type { Executor, ExecutorTarget, Item } from "../executor.js";
+import { AttemptSignal } from "../attempt-signal.js";
+import type { AttemptRunner, Executor, ExecutorTarget, Item } from "../executor.js";
 import type { ContextRunner, TaskOutcome, ThreadDispatcher, ThreadTask } from "../types.js";
 
 /**
@@ -158,13 +159,15 @@ export class ThreadExecutor implements Executor {
   }
 }
 
-/** Runs one attempt of a message as a pool task, with the attempt's signal (policies). */
-export function threadAttemptCall(
-  target: ExecutorTarget,
-): (item: Item, attempt: number, signal: AbortSignal) => unknown {
+/** Runs attempts of a thread worker with policies: each a pool task with the attempt's signal. */
+export function threadAttempts(target: ExecutorTarget): AttemptRunner {
   const tasks = new TaskBuilder(target);
   const dispatcher = target.dispatcher!;
-  return (item, attempt, signal) => dispatcher.run(tasks.task(item, signal, attempt));
+  return {
+    open: (parent) => new AttemptSignal(parent),
+    call: (signal, env, body, delivery, attempt) =>
+      dispatcher.run(tasks.task({ env, body, delivery }, signal.signal, attempt)),
+  };
 }
 
 /** Runs one message as a pool task (the call `around` wraps). */
