@@ -49,6 +49,18 @@ describe("seed examples", () => {
 });
 
 describe("README examples", () => {
+  it("policies: retried with backoff, rate-limited, started paused", async () => {
+    const { main } = await import("../examples/policies.js");
+    await expect(main()).resolves.toEqual({
+      results: [
+        { url: "https://example.com/a.png", attempt: 2 },
+        { url: "https://example.com/b.png", attempt: 2 },
+      ],
+      calls: 4,
+      errors: 0,
+    });
+  });
+
   it("observability: logger routing and stats", async () => {
     const { main } = await import("../examples/observability.js");
     const { warnings, stats } = await main();
