@@ -40,7 +40,7 @@ export async function main(): Promise<{ results: unknown[]; calls: number; error
   await system.command("download", "https://example.com/b.png");
   system.resume();
   await system.onIdle();
-  const errors = system.stats().workers.download.errors;
+  const errors = system.stats().workers.download?.errors ?? 0;
   await system.stop();
   await consumer;
   return { results, calls, errors };
