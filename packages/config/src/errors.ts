@@ -1,4 +1,5 @@
 import { formatPath } from "./internal/path.js";
+import type { SourceLocation } from "./source-location.js";
 import type { ConfigIssue } from "./types.js";
 
 /** Stable codes of the errors this package throws. */
@@ -63,16 +64,19 @@ export class FunctionRefError extends WorkersConfigError {
   readonly ref: string;
   /** The exports the module does have (export errors). */
   readonly exports: string[] | undefined;
+  /** Where the module's syntax error is (`ERR_MODULE_LOAD` of a module that does not parse). */
+  readonly location: SourceLocation | undefined;
 
   constructor(
     code: FunctionRefErrorCode,
     ref: string,
     message: string,
-    options?: { cause?: unknown; exports?: string[] },
+    options?: { cause?: unknown; exports?: string[]; location?: SourceLocation },
   ) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "FunctionRefError";
     this.ref = ref;
     this.exports = options?.exports;
+    this.location = options?.location;
   }
 }

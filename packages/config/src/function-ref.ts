@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve as resolveSpecifier } from "import-meta-resolve";
 import { FunctionRefError } from "./errors.js";
+import { decorateSyntaxError, sourceLocation } from "./source-location.js";
 import type { WorkerFn } from "./types.js";
 
 /** A reference split into its module specifier and export name. */
@@ -96,11 +97,18 @@ export async function resolveFunctionRef(
   try {
     ns = (await import(url)) as Record<string, unknown>;
   } catch (cause) {
+    decorateSyntaxError(cause);
+    const stack = cause instanceof Error ? cause.stack : undefined;
+    const at = typeof stack === "string" ? sourceLocation(stack) : undefined;
+    const where =
+      at === undefined
+        ? ""
+        : ` at ${at.file}:${at.line}${at.column === undefined ? "" : `:${at.column}`}`;
     throw new FunctionRefError(
       "ERR_MODULE_LOAD",
       ref,
-      `module ${url} failed to load: ${cause instanceof Error ? cause.message : String(cause)}. Fix the module (the error is the cause).`,
-      { cause },
+      `module ${url} failed to load${where}: ${cause instanceof Error ? cause.message : String(cause)}. Fix the module (the error is the cause).`,
+      { cause, ...(at === undefined ? {} : { location: at }) },
     );
   }
   if (!Object.hasOwn(ns, exportName) && !(exportName in ns)) {

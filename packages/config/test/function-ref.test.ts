@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FunctionRefError, parseFunctionRef, resolveFunctionRef } from "../src/index.js";
@@ -83,6 +84,33 @@ describe("resolveFunctionRef", () => {
     expect(e.code).toBe("ERR_NOT_A_FUNCTION");
     expect(e.exports).not.toContain("notAFunction");
     expect(e.exports).toContain("commands");
+  });
+
+  it("names the file, line and column of a module that does not parse (plain Node)", () => {
+    // Under vitest, modules load through Vite, which reports its own parse error: the import
+    // runs in a child process, as in production.
+    const script = `
+      import { resolveFunctionRef } from ${JSON.stringify(new URL("../src/function-ref.ts", import.meta.url).href)};
+      try {
+        await resolveFunctionRef("./syntax-error.js#ok", ${JSON.stringify(new URL("./fixtures/", import.meta.url).href)});
+      } catch (e) {
+        console.log(JSON.stringify({ code: e.code, message: e.message, location: e.location, cause: e.cause?.name }));
+      }`;
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { encoding: "utf8" },
+    );
+    const e = JSON.parse(out);
+    expect(e.code).toBe("ERR_MODULE_LOAD");
+    expect(e.cause).toBe("SyntaxError");
+    expect(e.location).toMatchObject({ line: 6, file: expect.stringMatching(/syntax-error\.js$/) });
+    expect(e.message).toMatch(/syntax-error\.js:6:10: Unexpected number/);
+  });
+
+  it("a module that throws while running has no location of a syntax error", async () => {
+    const e = await failure("./throws-on-load.js");
+    expect(e.location).toBeUndefined();
   });
 
   it("carries a module's load error as cause", async () => {
