@@ -157,6 +157,12 @@ export interface ProcessInfo {
   readonly channel?: string;
   readonly dispatch: "go" | "thread";
   readonly messageId: string;
+  /**
+   * Epoch ms when the message was put by `command`/`request`, or by a worker's `ctx.channels`
+   * put onto this input channel, while the system is instrumented; absent for raw values and
+   * ticks.
+   */
+  readonly enqueuedAt?: number;
 }
 
 /**
