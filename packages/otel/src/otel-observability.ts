@@ -15,6 +15,17 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
+import type {
+  CustomEvent,
+  DropEvent,
+  ErrorEvent,
+  GuardEvent,
+  Headers,
+  InjectInfo,
+  ProcessInfo,
+  WorkersEvent,
+  WorkersSystem,
+} from "@workers/runtime";
 import { AttributeCache, errorType } from "./internal/attributes.js";
 import { ChannelGauges } from "./internal/gauges.js";
 import { Instruments } from "./internal/instruments.js";
@@ -29,15 +40,7 @@ import {
   ATTR_WORKERS_DROP_REASON,
   ATTR_WORKERS_WORKER,
 } from "./semconv.js";
-import type {
-  AroundInfo,
-  Headers,
-  InjectInfo,
-  ObservedEvent,
-  ObservedSystem,
-  OtelObservability,
-  OtelObservabilityOptions,
-} from "./types.js";
+import type { OtelObservability, OtelObservabilityOptions } from "./types.js";
 
 /** Instrumentation scope name of the tracer and meter. */
 export const INSTRUMENTATION_SCOPE = "@workers/otel";
@@ -102,7 +105,6 @@ class Telemetry {
       { kind: SpanKind.PRODUCER, attributes: attrs.span },
       parent,
     );
-    if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
     const sendCtx = withSpan(parent, span);
     this.#propagator.inject(sendCtx, headers, defaultTextMapSetter);
     this.#rememberSend(info.channel, sendCtx);
@@ -148,7 +150,7 @@ class Telemetry {
     return active;
   }
 
-  around<T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
+  around<T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
     let proc: Processing;
     try {
       proc = this.#begin(info, headers);
@@ -175,7 +177,7 @@ class Telemetry {
     );
   }
 
-  #begin(info: AroundInfo, headers: Readonly<Headers>): Processing {
+  #begin(info: ProcessInfo, headers: Readonly<Headers>): Processing {
     const extracted = this.#propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
     let parent = extracted;
     let links: Link[] | undefined;
@@ -196,7 +198,7 @@ class Telemetry {
         : { kind: SpanKind.CONSUMER, attributes: attrs.span, links },
       parent,
     );
-    if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
+    span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
     const now = performance.now();
     const m = this.#metrics;
     m.consumed.add(attrs.metric);
@@ -243,13 +245,15 @@ class Telemetry {
     });
   }
 
-  emit(event: ObservedEvent): void {
-    if (event.type === "workers.drop") this.#onDrop(event);
-    else if (event.type === "workers.error") this.#onError(event);
-    else if (event.type === "workers.guard") this.#onGuard(event);
+  // `ctx.emit` may send any event, even one typed like the runtime's: fields are read defensively.
+  emit(event: WorkersEvent | CustomEvent): void {
+    const type = event.type;
+    if (type === "workers.drop") this.#onDrop(event as Partial<DropEvent>);
+    else if (type === "workers.error") this.#onError(event as Partial<ErrorEvent>);
+    else if (type === "workers.guard") this.#onGuard(event as Partial<GuardEvent>);
   }
 
-  #onDrop(event: ObservedEvent): void {
+  #onDrop(event: Partial<DropEvent>): void {
     const reason = event.reason ?? "unknown";
     const attrs = this.#attrs.plain(
       event.channel,
@@ -281,7 +285,7 @@ class Telemetry {
       .end();
   }
 
-  #onError(event: ObservedEvent): void {
+  #onError(event: Partial<ErrorEvent>): void {
     const type = errorType(event.error);
     this.#metrics.failed.add(
       this.#attrs.plain(event.channel, event.workerId, ATTR_ERROR_TYPE, type),
@@ -297,7 +301,7 @@ class Telemetry {
     }
   }
 
-  #onGuard(event: ObservedEvent): void {
+  #onGuard(event: Partial<GuardEvent>): void {
     const proc = context.active().getValue(PROCESSING_KEY) as Processing | undefined;
     if (proc === undefined || proc.done) return;
     proc.span.addEvent("workers.guard", {
@@ -306,7 +310,7 @@ class Telemetry {
     });
   }
 
-  attach(system: ObservedSystem): void {
+  attach(system: WorkersSystem<any>): void {
     this.#gauges.attach(system);
     // Creates the instruments (and registers the gauge callback) now that the SDK is up.
     void this.#metrics;
@@ -336,7 +340,7 @@ export function otelObservability(options: OtelObservabilityOptions = {}): OtelO
   const t = new Telemetry(options);
   // Plain functions (no `this`), each keeping OTel failures away from the runtime.
   return {
-    emit(event: ObservedEvent): void {
+    emit(event: WorkersEvent | CustomEvent): void {
       try {
         t.emit(event);
       } catch (error) {
@@ -350,9 +354,9 @@ export function otelObservability(options: OtelObservabilityOptions = {}): OtelO
         diag.error("@workers/otel: inject failed", error);
       }
     },
-    around: <T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> =>
+    around: <T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> =>
       t.around(info, headers, run),
-    attach(system: ObservedSystem): void {
+    attach(system: WorkersSystem<any>): void {
       try {
         t.attach(system);
       } catch (error) {

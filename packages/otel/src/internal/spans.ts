@@ -1,5 +1,5 @@
 import { type Context, isSpanContextValid, type Span, trace } from "@opentelemetry/api";
-import type { Headers } from "../types.js";
+import type { Headers } from "@workers/runtime";
 
 /** A status message for any thrown value (some, like null-prototype objects, refuse `String()`). */
 export function describe(error: unknown): string {
