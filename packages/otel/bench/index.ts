@@ -1,9 +1,13 @@
 // Overhead of @workers/otel, in one process: the runtime without the component, with it and no
 // SDK (the no-op API), and with a real SDK (BatchSpanProcessor, an exporter that discards,
-// metrics aggregating in memory). Run: pnpm --filter @workers/otel bench
+// metrics aggregating in memory); and the floor, the same telemetry of a hop written straight
+// against the API (bench/floor.ts), with and without the SDK.
+// Run: pnpm --filter @workers/otel bench
+import { metrics, propagation, trace } from "@opentelemetry/api";
+import { floorHooks, floorRound } from "./floor.js";
 import { hookRound, otelObservability } from "./hooks.js";
 import { type Pipeline, startPipeline } from "./pipeline.js";
-import { enableContextManager, startSdk } from "./sdk.js";
+import { startSdk } from "./sdk.js";
 import { fmt, interleaved, type Result } from "./stats.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5_000);
@@ -40,6 +44,7 @@ async function pipelines(entries: readonly [string, object | undefined][]): Prom
 
 console.log(`node ${process.version}, ${N} messages a round, median of ${ROUNDS} rounds`);
 
+// Nothing registered: no tracer or meter provider, no propagator, no context manager.
 // The runtime: a 3-stage go pipeline (3 puts + 3 processings per message).
 // Hooks that do nothing: what the runtime itself spends on instrumentation (envelope headers,
 // channel facades, the `around` path), apart from what this package does in them.
@@ -53,31 +58,70 @@ const noSdk = await pipelines([
   ["runtime with empty inject/around hooks", passThrough],
   ["+ otelObservability(), no SDK registered", otelObservability()],
 ]);
-const disable = enableContextManager();
-const sdk = startSdk();
-const providers = { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider };
-const withSdk = await pipelines([
-  ["runtime without the component, AsyncLocalStorage context manager on", undefined],
-  ["+ otelObservability() with the SDK, exporter discarding", otelObservability(providers)],
-]);
-table("3-stage pipeline through @workers/runtime, no SDK (per message = 3 hops)", noSdk);
-table("3-stage pipeline through @workers/runtime, with the SDK (per message = 3 hops)", withSdk);
-
-// The hooks alone: one inject + one around per message.
-const hooks = await interleaved(
+// One hop through the hooks alone (one inject + one around a message), beside the floor, which
+// goes through the global API as an application would.
+const floorApi = () => ({
+  tracer: trace.getTracer("floor"),
+  meter: metrics.getMeter("floor"),
+  propagator: propagation,
+});
+const hooksNoSdk = await interleaved(
   [
-    { name: "an awaited resolved promise (no hooks)", round: hookRound(undefined) },
-    { name: "inject + around, no SDK", round: hookRound(otelObservability()) },
+    { name: "an awaited resolved promise (no telemetry)", round: hookRound(undefined) },
     {
-      name: "inject + around, SDK, exporter discarding",
-      round: hookRound(otelObservability(providers)),
+      name: "floor: the same telemetry straight on the API, no SDK",
+      round: floorRound(floorApi()),
     },
+    { name: "inject + around, no SDK", round: hookRound(otelObservability()) },
   ],
   N * 4,
   ROUNDS,
 );
-table("One hop through the hooks alone (a send span, a process span, their metrics)", hooks);
+
+// The SDK registered globally, as `NodeSDK.start()` does (context manager included).
+const sdk = startSdk();
+const withSdk = await pipelines([
+  ["runtime without the component, SDK registered (context manager on)", undefined],
+  ["+ the floor's calls as bare inject/around hooks", floorHooks(floorApi())],
+  ["+ otelObservability() with the SDK, exporter discarding", otelObservability()],
+]);
+const hooksSdk = await interleaved(
+  [
+    { name: "an awaited resolved promise, context manager on", round: hookRound(undefined) },
+    { name: "floor: the same telemetry straight on the API, SDK", round: floorRound(floorApi()) },
+    { name: "inject + around, SDK, exporter discarding", round: hookRound(otelObservability()) },
+  ],
+  N * 4,
+  ROUNDS,
+);
+
+table("3-stage pipeline through @workers/runtime, no SDK (per message = 3 hops)", noSdk);
+table("3-stage pipeline through @workers/runtime, with the SDK (per message = 3 hops)", withSdk);
+table("One hop (a send span, a process span, their metrics), nothing registered", hooksNoSdk);
+table("One hop, with the SDK and a context manager", hooksSdk);
+
+// Against the floor: per hop, and the pipeline's overhead per message (3 hops) in floors.
+const [, floorNoSdk, hookNoSdk] = hooksNoSdk as [Result, Result, Result];
+const [promiseSdk, floorSdk, hookSdk] = hooksSdk as [Result, Result, Result];
+const [base, floorPipe, componentPipe] = withSdk as [Result, Result, Result];
+const floorSdkNet = floorSdk.ns - promiseSdk.ns;
+const floors = (r: Result): string => `${((r.ns - base.ns) / (3 * floorSdkNet)).toFixed(2)}x`;
+console.log("\nAgainst the floor\n");
+console.log("| figure | value |");
+console.log("| --- | ---: |");
+console.log(
+  `| a hop, no SDK: component (inject + around) − floor | ${hookNoSdk.ns >= floorNoSdk.ns ? "" : "-"}${fmt(Math.abs(hookNoSdk.ns - floorNoSdk.ns))} |`,
+);
+console.log(
+  `| a hop, SDK: component (inject + around) − floor | ${hookSdk.ns >= floorSdk.ns ? "" : "-"}${fmt(Math.abs(hookSdk.ns - floorSdk.ns))} |`,
+);
+console.log(`| the floor with the SDK, beyond an awaited promise | ${fmt(floorSdkNet)} |`);
+console.log(
+  `| 3-stage pipeline with the SDK, component: overhead ÷ three floors | ${floors(componentPipe)} |`,
+);
+console.log(
+  `| 3-stage pipeline with the SDK, floor's calls as hooks: overhead ÷ three floors | ${floors(floorPipe)} |`,
+);
 
 await sdk.shutdown();
-disable();
 console.log(`\nspans exported (and discarded): ${sdk.exporter.exported}`);
