@@ -7,6 +7,7 @@ import {
   isSpanContextValid,
   type Link,
   metrics,
+  ProxyTracerProvider,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -45,8 +46,13 @@ import type { OtelObservability, OtelObservabilityOptions } from "./types.js";
 /** Instrumentation scope name of the tracer and meter. */
 export const INSTRUMENTATION_SCOPE = "@workers/otel";
 
+// What the API's global tracer provider delegates to until an SDK registers one.
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
 class Telemetry {
   readonly #tracer: Tracer;
+  /** Whether spans go to the global tracer provider (no `tracerProvider` option). */
+  readonly #globalTracing: boolean;
   readonly #options: OtelObservabilityOptions;
   readonly #fallback = new W3CTraceContextFallback();
   readonly #attrs = new AttributeCache();
@@ -62,6 +68,7 @@ class Telemetry {
   constructor(options: OtelObservabilityOptions) {
     this.#options = options;
     this.#link = options.linkInsteadOfParent === true;
+    this.#globalTracing = options.tracerProvider === undefined;
     this.#tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
       INSTRUMENTATION_SCOPE,
     );
@@ -85,7 +92,27 @@ class Telemetry {
     return this.#instruments;
   }
 
+  /**
+   * Whether this message would record nothing: spans go to the API's no-op tracer (no SDK
+   * registered yet; checked per message, as one may register later) and the instruments came
+   * from a no-op meter. Then the hooks only carry trace context through, as the no-op tracer's
+   * pass-through spans would.
+   */
+  #idle(): boolean {
+    if (!this.#globalTracing) return false;
+    const provider = trace.getTracerProvider();
+    return (
+      provider instanceof ProxyTracerProvider &&
+      provider.getDelegate() === NOOP_TRACER_PROVIDER &&
+      !this.#metrics.live
+    );
+  }
+
   inject(headers: Headers, info: InjectInfo): void {
+    if (this.#idle()) {
+      this.#propagator.inject(context.active(), headers, defaultTextMapSetter);
+      return;
+    }
     const active = context.active();
     const proc = active.getValue(PROCESSING_KEY) as Processing | undefined;
     if (
@@ -151,6 +178,7 @@ class Telemetry {
   }
 
   around<T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
+    if (this.#idle()) return this.#carry(headers, run);
     let proc: Processing;
     try {
       proc = this.#begin(info, headers);
@@ -175,6 +203,17 @@ class Telemetry {
         throw error;
       },
     );
+  }
+
+  /** Runs `run` in the context the headers carry (never in the one around the worker loop). */
+  #carry<T>(headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
+    let ctx = ROOT_CONTEXT;
+    try {
+      ctx = this.#propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+    } catch (error) {
+      diag.error("@workers/otel: extracting trace context failed", error);
+    }
+    return context.with(ctx, run);
   }
 
   #begin(info: ProcessInfo, headers: Readonly<Headers>): Processing {
@@ -247,6 +286,7 @@ class Telemetry {
 
   // `ctx.emit` may send any event, even one typed like the runtime's: fields are read defensively.
   emit(event: WorkersEvent | CustomEvent): void {
+    if (this.#idle()) return;
     const type = event.type;
     if (type === "workers.drop") this.#onDrop(event as Partial<DropEvent>);
     else if (type === "workers.error") this.#onError(event as Partial<ErrorEvent>);
