@@ -28,6 +28,7 @@ import type {
   WorkersSystem,
 } from "@workers/runtime";
 import { AttributeCache, errorType } from "./internal/attributes.js";
+import { LinkedContext } from "./internal/context.js";
 import { ChannelGauges } from "./internal/gauges.js";
 import { Instruments } from "./internal/instruments.js";
 import { validateOptions } from "./internal/options.js";
@@ -48,6 +49,7 @@ export const INSTRUMENTATION_SCOPE = "@workers/otel";
 
 // What the API's global tracer provider delegates to until an SDK registers one.
 const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+const TIME_ORIGIN = performance.timeOrigin;
 
 class Telemetry {
   readonly #tracer: Tracer;
@@ -58,7 +60,10 @@ class Telemetry {
   readonly #attrs = new AttributeCache();
   readonly #link: boolean;
   #instruments: Instruments | undefined = undefined;
-  /** When `inject` wrote the headers (monotonic ms), for the queue-wait histogram. */
+  /**
+   * When `inject` wrote the headers (monotonic ms): the queue wait of a message `around` gets
+   * without `ProcessInfo.enqueuedAt` (today's runtime never passes it).
+   */
   readonly #sentAt = new WeakMap<object, number>();
   readonly #gauges = new ChannelGauges();
   #lastSendChannel: string | undefined = undefined;
@@ -128,7 +133,7 @@ class Telemetry {
     const parent = this.#parentForSend(active, proc, info.workerId);
     const attrs = this.#attrs.send(info.channel, info.workerId);
     const span = this.#tracer.startSpan(
-      `send ${info.channel}`,
+      attrs.name,
       { kind: SpanKind.PRODUCER, attributes: attrs.span },
       parent,
     );
@@ -231,7 +236,7 @@ class Telemetry {
     if (channel !== undefined) this.#gauges.learnConsumer(channel, workerId);
     const attrs = this.#attrs.process(channel, workerId, dispatch);
     const span = this.#tracer.startSpan(
-      `process ${channel ?? workerId}`,
+      attrs.name,
       links === undefined
         ? { kind: SpanKind.CONSUMER, attributes: attrs.span }
         : { kind: SpanKind.CONSUMER, attributes: attrs.span, links },
@@ -239,18 +244,23 @@ class Telemetry {
     );
     span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
     const now = performance.now();
+    const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
+    proc.ctx = new LinkedContext(withSpan(parent, span), PROCESSING_KEY, proc);
     const m = this.#metrics;
     m.consumed.add(attrs.metric);
+    const enqueuedAt = info.enqueuedAt;
     let waitMs: number | undefined;
-    if (typeof info.enqueuedAt === "number") waitMs = Date.now() - info.enqueuedAt;
-    else {
+    if (enqueuedAt !== undefined) {
+      // Stamped by the runtime as `performance.timeOrigin + performance.now()`: the same clock.
+      waitMs = TIME_ORIGIN + now - enqueuedAt;
+    } else {
       const sentAt = this.#sentAt.get(headers);
       if (sentAt !== undefined) waitMs = now - sentAt;
     }
-    if (waitMs !== undefined) m.queueWait.record(Math.max(0, waitMs) / 1000, attrs.metric);
-
-    const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
-    proc.ctx = withSpan(parent, span).setValue(PROCESSING_KEY, proc);
+    // Recorded in the message's context (its baggage, its span), not the worker loop's.
+    if (waitMs !== undefined) {
+      m.queueWait.record(Math.max(0, waitMs) / 1000, attrs.metric, proc.ctx);
+    }
     return proc;
   }
 
@@ -263,7 +273,7 @@ class Telemetry {
         proc.errorType === undefined
           ? proc.attrs.metric
           : { ...proc.attrs.metric, [ATTR_ERROR_TYPE]: proc.errorType };
-      this.#metrics.processDuration.record(seconds, attrs);
+      this.#metrics.processDuration.record(seconds, attrs, proc.ctx);
     } catch (e) {
       diag.error("@workers/otel: recording a processing failed", e);
     } finally {

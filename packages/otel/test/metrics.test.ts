@@ -94,7 +94,9 @@ describe("metrics", () => {
   it("records the queue wait from the runtime's enqueuedAt, else from the time inject saw the put", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
     const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
-    await obs.around({ ...info, enqueuedAt: Date.now() - 1500 }, {}, async () => undefined);
+    // The runtime stamps `performance.timeOrigin + performance.now()` (epoch ms).
+    const enqueuedAt = performance.timeOrigin + performance.now() - 1500;
+    await obs.around({ ...info, enqueuedAt }, {}, async () => undefined);
     const headers: Headers = {};
     obs.inject(headers, { channel: "in" });
     await obs.around(info, headers, async () => undefined);
