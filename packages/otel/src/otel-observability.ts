@@ -33,6 +33,7 @@ import { ChannelGauges } from "./internal/gauges.js";
 import { Instruments } from "./internal/instruments.js";
 import { validateOptions } from "./internal/options.js";
 import { PROCESSING_KEY, Processing } from "./internal/processing.js";
+import { putTime, stampPut } from "./internal/put-time.js";
 import { describe, headersOf, withSpan } from "./internal/spans.js";
 import { W3CTraceContextFallback } from "./internal/w3c-propagator.js";
 import {
@@ -60,11 +61,6 @@ class Telemetry {
   readonly #attrs = new AttributeCache();
   readonly #link: boolean;
   #instruments: Instruments | undefined = undefined;
-  /**
-   * When `inject` wrote the headers (monotonic ms): the queue wait of a message `around` gets
-   * without `ProcessInfo.enqueuedAt` (today's runtime never passes it).
-   */
-  readonly #sentAt = new WeakMap<object, number>();
   readonly #gauges = new ChannelGauges();
   #lastSendChannel: string | undefined = undefined;
   #lastSendCtx: Context | undefined = undefined;
@@ -143,7 +139,7 @@ class Telemetry {
     // The put itself is synchronous from here on; the wait in the channel is the gap between
     // this span and the process span (and the queue-wait histogram).
     span.end();
-    this.#sentAt.set(headers, performance.now());
+    stampPut(headers, performance.now());
     this.#metrics.sent.add(attrs.metric);
   }
 
@@ -254,8 +250,8 @@ class Telemetry {
       // Stamped by the runtime as `performance.timeOrigin + performance.now()`: the same clock.
       waitMs = TIME_ORIGIN + now - enqueuedAt;
     } else {
-      const sentAt = this.#sentAt.get(headers);
-      if (sentAt !== undefined) waitMs = now - sentAt;
+      const putAt = putTime(headers);
+      if (putAt !== undefined) waitMs = now - putAt;
     }
     // Recorded in the message's context (its baggage, its span), not the worker loop's.
     if (waitMs !== undefined) {

@@ -116,6 +116,22 @@ describe("metrics", () => {
     expect(p?.sum).toBeLessThan(60);
   });
 
+  it("keeps the put time off the headers' strings", async () => {
+    const tracing = testSdk();
+    const obs = otelObservability({
+      meterProvider: sdk.meterProvider,
+      tracerProvider: tracing.tracerProvider,
+    });
+    const headers: Headers = {};
+    obs.inject(headers, { channel: "in" });
+    expect(Object.keys(headers)).toEqual(["traceparent"]);
+    expect(structuredClone(headers)).toEqual({ traceparent: headers.traceparent });
+    const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
+    await obs.around(info, headers, async () => undefined);
+    const [p] = histogram(await sdk.metric("workers.queue.wait.duration"));
+    expect(p?.count).toBe(1);
+  });
+
   it("counts drops by reason and failures by worker and error type", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
     const drop = (reason: string, channel: string, workerId?: string): void =>
