@@ -39,8 +39,15 @@ export interface FloorApi {
 
 const done = (): Promise<number> => Promise.resolve(1);
 
-/** One hop a message, as `hookRound` makes it through the component. */
-export function floorRound({ tracer, meter, propagator }: FloorApi): (n: number) => Promise<void> {
+/**
+ * One hop a message, as `hookRound` makes it through the component. With `counters: false` the
+ * two counters are left out: the component counts in memory and reports through observable
+ * counters at collection time (the same exported sums), so this is the stricter floor for it.
+ */
+export function floorRound(
+  { tracer, meter, propagator }: FloorApi,
+  { counters = true }: { counters?: boolean } = {},
+): (n: number) => Promise<void> {
   const channel = "images/in";
   const sendMetric = {
     [ATTR_MESSAGING_SYSTEM]: "workers",
@@ -79,7 +86,7 @@ export function floorRound({ tracer, meter, propagator }: FloorApi): (n: number)
       );
       propagator.inject(trace.setSpan(active, send), headers, defaultTextMapSetter);
       send.end();
-      sent.add(1, sendMetric);
+      if (counters) sent.add(1, sendMetric);
       const sentAt = performance.now();
       // The processing: a process span, child of the context the headers carry.
       const parent = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
@@ -90,7 +97,7 @@ export function floorRound({ tracer, meter, propagator }: FloorApi): (n: number)
       );
       span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, "m");
       const startedAt = performance.now();
-      consumed.add(1, processMetric);
+      if (counters) consumed.add(1, processMetric);
       wait.record((startedAt - sentAt) / 1000, processMetric);
       await context.with(trace.setSpan(parent, span), done);
       duration.record((performance.now() - startedAt) / 1000, processMetric);

@@ -95,6 +95,7 @@ const sdk = startSdk();
 const withSdk = await phase(
   [
     ["runtime without the component, SDK registered (context manager on)", undefined],
+    ["runtime with empty inject/around hooks", passThrough],
     ["+ the floor's calls as bare inject/around hooks", floorHooks(floorApi())],
     ["+ otelObservability(), exporter discarding", otelObservability()],
   ],
@@ -102,6 +103,10 @@ const withSdk = await phase(
     { name: "an awaited resolved promise, context manager on", round: hookRound(undefined) },
     { name: "floor: the same telemetry straight on the API", round: floorRound(floorApi()) },
     { name: "inject + around", round: hookRound(otelObservability()) },
+    {
+      name: "floor without the two counter calls (the component's observable counters)",
+      round: floorRound(floorApi(), { counters: false }),
+    },
   ],
 );
 await sdk.shutdown();
@@ -120,9 +125,9 @@ table("One hop, with the SDK", withSdk.hooks);
 // Against the floor, round by round: a hop's extra cost, and the pipeline's overhead (beyond
 // the runtime without the component) in floors (the floor beyond an awaited promise).
 const beyondFloor = (hooks: Result[]): number => perRound(hooks, ([, floor, hop]) => hop! - floor!);
-const inFloors = (pipeline: Result): number =>
+const inFloors = (pipeline: Result, floor = withSdk.hooks[1]!): number =>
   perRound(
-    [withSdk.pipelines[0]!, pipeline, withSdk.hooks[0]!, withSdk.hooks[1]!],
+    [withSdk.pipelines[0]!, pipeline, withSdk.hooks[0]!, floor],
     ([base, piped, promise, floor]) => (piped! - base!) / (3 * (floor! - promise!)),
   );
 console.log("\nAgainst the floor (medians of the round-by-round figures)\n");
@@ -133,10 +138,23 @@ console.log(`| a hop, SDK: component − floor | ${fmt(beyondFloor(withSdk.hooks
 console.log(
   `| the floor with the SDK, beyond an awaited promise | ${fmt(perRound(withSdk.hooks, ([p, f]) => f! - p!))} |`,
 );
+const [, emptyPipe, floorPipe, componentPipe] = withSdk.pipelines as [
+  Result,
+  Result,
+  Result,
+  Result,
+];
+const strictFloor = withSdk.hooks[3]!;
 console.log(
-  `| 3-stage pipeline with the SDK, component: overhead ÷ three floors | ${inFloors(withSdk.pipelines[2]!).toFixed(2)}x |`,
+  `| 3-stage pipeline with the SDK, component: overhead ÷ three floors | ${inFloors(componentPipe).toFixed(2)}x |`,
 );
 console.log(
-  `| 3-stage pipeline with the SDK, floor's calls as hooks: overhead ÷ three floors | ${inFloors(withSdk.pipelines[1]!).toFixed(2)}x |`,
+  `| the same, ÷ three floors without counter calls | ${inFloors(componentPipe, strictFloor).toFixed(2)}x |`,
+);
+console.log(
+  `| 3-stage pipeline with the SDK, floor's calls as hooks: overhead ÷ three floors | ${inFloors(floorPipe).toFixed(2)}x |`,
+);
+console.log(
+  `| 3-stage pipeline with the SDK, empty hooks (the runtime's plumbing): overhead ÷ three floors without counter calls | ${inFloors(emptyPipe, strictFloor).toFixed(2)}x |`,
 );
 console.log(`\nspans exported (and discarded): ${sdk.exporter.exported}`);
