@@ -4,7 +4,7 @@ import type { Headers } from "@workers/runtime";
 // `enqueuedAt` (today's runtime never passes it). Kept on the headers object itself under a
 // symbol, non-enumerable: invisible to `Object.keys`, spread, JSON, structured clone (the copy
 // sent to a thread) and deep equality, so the headers still hold strings only. A WeakMap keyed
-// by the headers did the same, but its ephemeron table cost the garbage collector about a
+// by the headers did the same, but its ephemeron table cost the garbage collector up to a
 // tenth of the component's time in a busy pipeline.
 const PUT_AT = Symbol("@workers/otel put time");
 
