@@ -1,8 +1,9 @@
 // The component's own cost: one put (inject) and one processing (around), called directly.
+import type { Headers, ProcessInfo } from "@workers/runtime";
 import { otelObservability } from "../src/index.js";
-import type { AroundInfo, Headers, OtelObservability } from "../src/types.js";
+import type { OtelObservability } from "../src/types.js";
 
-const info: AroundInfo = {
+const info: ProcessInfo = {
   workerId: "resize",
   channel: "images/in",
   dispatch: "go",

@@ -1,7 +1,15 @@
 // A real SDK with a no-op exporter: what a service pays with tracing on, minus the network.
-import { type Context, context } from "@opentelemetry/api";
+// Registered globally as `NodeSDK.start()` does: tracer and meter providers, the W3C trace
+// context and baggage propagators, and the AsyncLocalStorage context manager.
+import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import {
+  CompositePropagator,
+  type ExportResult,
+  ExportResultCode,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from "@opentelemetry/core";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
@@ -38,12 +46,21 @@ export interface BenchSdk {
   shutdown(): Promise<void>;
 }
 
+/** Starts the SDK and registers it globally (the context manager included). */
 export function startSdk(): BenchSdk {
   const exporter = new NoopSpanExporter();
   const tracerProvider = new BasicTracerProvider({
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  );
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
   return {
     tracerProvider,
     meterProvider,
@@ -51,15 +68,10 @@ export function startSdk(): BenchSdk {
     async shutdown() {
       await tracerProvider.shutdown();
       await meterProvider.shutdown();
+      trace.disable();
+      metrics.disable();
+      propagation.disable();
+      context.disable();
     },
   };
 }
-
-/** Registers AsyncLocalStorage as the context manager (every async hop pays for it from now on). */
-export function enableContextManager(): () => void {
-  const cm = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(cm);
-  return () => context.disable();
-}
-
-export type { Context };

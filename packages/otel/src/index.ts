@@ -26,13 +26,4 @@ export {
   METRIC_WORKERS_MESSAGES_FAILED,
   METRIC_WORKERS_QUEUE_WAIT_DURATION,
 } from "./semconv.js";
-export type {
-  AroundInfo,
-  Headers,
-  InjectInfo,
-  ObservedChannelStats,
-  ObservedEvent,
-  ObservedSystem,
-  OtelObservability,
-  OtelObservabilityOptions,
-} from "./types.js";
+export type { OtelObservability, OtelObservabilityOptions } from "./types.js";

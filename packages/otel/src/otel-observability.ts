@@ -1,317 +1,17 @@
-import {
-  type Context,
-  context,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  diag,
-  isSpanContextValid,
-  type Link,
-  metrics,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapPropagator,
-  type Tracer,
-  trace,
-} from "@opentelemetry/api";
-import { AttributeCache, errorType } from "./internal/attributes.js";
-import { ChannelGauges } from "./internal/gauges.js";
-import { Instruments } from "./internal/instruments.js";
-import { validateOptions } from "./internal/options.js";
-import { PROCESSING_KEY, Processing } from "./internal/processing.js";
-import { describe, headersOf, withSpan } from "./internal/spans.js";
-import { W3CTraceContextFallback } from "./internal/w3c-propagator.js";
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_MESSAGING_MESSAGE_ID,
-  ATTR_WORKERS_BLOCKED_MS,
-  ATTR_WORKERS_DROP_REASON,
-  ATTR_WORKERS_WORKER,
-} from "./semconv.js";
+import { diag } from "@opentelemetry/api";
 import type {
-  AroundInfo,
+  CustomEvent,
   Headers,
   InjectInfo,
-  ObservedEvent,
-  ObservedSystem,
-  OtelObservability,
-  OtelObservabilityOptions,
-} from "./types.js";
+  ProcessInfo,
+  WorkersEvent,
+  WorkersSystem,
+} from "@workers/runtime";
+import { validateOptions } from "./internal/options.js";
+import { Telemetry } from "./internal/telemetry.js";
+import type { OtelObservability, OtelObservabilityOptions } from "./types.js";
 
-/** Instrumentation scope name of the tracer and meter. */
-export const INSTRUMENTATION_SCOPE = "@workers/otel";
-
-class Telemetry {
-  readonly #tracer: Tracer;
-  readonly #options: OtelObservabilityOptions;
-  readonly #fallback = new W3CTraceContextFallback();
-  readonly #attrs = new AttributeCache();
-  readonly #link: boolean;
-  #instruments: Instruments | undefined = undefined;
-  /** When `inject` wrote the headers (monotonic ms), for the queue-wait histogram. */
-  readonly #sentAt = new WeakMap<object, number>();
-  readonly #gauges = new ChannelGauges();
-  #lastSendChannel: string | undefined = undefined;
-  #lastSendCtx: Context | undefined = undefined;
-  #forgetScheduled = false;
-
-  constructor(options: OtelObservabilityOptions) {
-    this.#options = options;
-    this.#link = options.linkInsteadOfParent === true;
-    this.#tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
-      INSTRUMENTATION_SCOPE,
-    );
-  }
-
-  get #propagator(): TextMapPropagator {
-    // Checked per call: a global SDK may register its propagator after the component was built.
-    return (
-      this.#options.propagator ?? (propagation.fields().length > 0 ? propagation : this.#fallback)
-    );
-  }
-
-  get #metrics(): Instruments {
-    if (this.#instruments === undefined) {
-      const provider = this.#options.meterProvider ?? metrics.getMeterProvider();
-      const instruments = new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE), (result) =>
-        this.#gauges.observe(result, instruments, this.#attrs),
-      );
-      this.#instruments = instruments;
-    }
-    return this.#instruments;
-  }
-
-  inject(headers: Headers, info: InjectInfo): void {
-    const active = context.active();
-    const proc = active.getValue(PROCESSING_KEY) as Processing | undefined;
-    if (
-      proc?.hopPending === true &&
-      // A ticker has no input channel: the runtime names the hop after the worker.
-      info.channel === (proc.channel ?? proc.workerId) &&
-      (info.workerId === undefined || info.workerId === proc.workerId)
-    ) {
-      proc.hopPending = false;
-      this.#propagator.inject(active, headers, defaultTextMapSetter);
-      return;
-    }
-    const parent = this.#parentForSend(active, proc, info.workerId);
-    const attrs = this.#attrs.send(info.channel, info.workerId);
-    const span = this.#tracer.startSpan(
-      `send ${info.channel}`,
-      { kind: SpanKind.PRODUCER, attributes: attrs.span },
-      parent,
-    );
-    if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
-    const sendCtx = withSpan(parent, span);
-    this.#propagator.inject(sendCtx, headers, defaultTextMapSetter);
-    this.#rememberSend(info.channel, sendCtx);
-    // The put itself is synchronous from here on; the wait in the channel is the gap between
-    // this span and the process span (and the queue-wait histogram).
-    span.end();
-    this.#sentAt.set(headers, performance.now());
-    this.#metrics.sent.add(attrs.metric);
-  }
-
-  /**
-   * Drop events carry the lost message's body, not its headers. When a put is refused (or its
-   * value discarded at once), the runtime reports the drop synchronously right after `inject`:
-   * the send made in this same turn on that channel is the lost message's.
-   */
-  #rememberSend(channel: string, ctx: Context): void {
-    this.#lastSendChannel = channel;
-    this.#lastSendCtx = ctx;
-    if (!this.#forgetScheduled) {
-      this.#forgetScheduled = true;
-      queueMicrotask(this.#forgetSend);
-    }
-  }
-
-  readonly #forgetSend = (): void => {
-    this.#forgetScheduled = false;
-    this.#lastSendChannel = undefined;
-    this.#lastSendCtx = undefined;
-  };
-
-  #parentForSend(
-    active: Context,
-    proc: Processing | undefined,
-    workerId: string | undefined,
-  ): Context {
-    if (workerId === undefined) return active;
-    // The runtime carries out a thread worker's put on the main thread in the async context of
-    // the message that issued it, so the active context is that message's processing.
-    // A context left over from another thread processing would put this send in the wrong trace.
-    if (proc?.thread === true && (proc.done || proc.workerId !== workerId)) {
-      return trace.deleteSpan(active);
-    }
-    return active;
-  }
-
-  around<T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> {
-    let proc: Processing;
-    try {
-      proc = this.#begin(info, headers);
-    } catch (error) {
-      diag.error("@workers/otel: around failed; processing without a span", error);
-      return run();
-    }
-    let result: Promise<T>;
-    try {
-      result = context.with(proc.ctx, run);
-    } catch (error) {
-      this.#finish(proc, error, true);
-      throw error;
-    }
-    return Promise.resolve(result).then(
-      (value) => {
-        this.#finish(proc, undefined, false);
-        return value;
-      },
-      (error: unknown) => {
-        this.#finish(proc, error, true);
-        throw error;
-      },
-    );
-  }
-
-  #begin(info: AroundInfo, headers: Readonly<Headers>): Processing {
-    const extracted = this.#propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
-    let parent = extracted;
-    let links: Link[] | undefined;
-    if (this.#link) {
-      const sc = trace.getSpanContext(extracted);
-      if (sc !== undefined && isSpanContextValid(sc)) {
-        links = [{ context: sc }];
-        parent = trace.deleteSpan(extracted);
-      }
-    }
-    const { workerId, channel, dispatch } = info;
-    if (channel !== undefined) this.#gauges.learnConsumer(channel, workerId);
-    const attrs = this.#attrs.process(channel, workerId, dispatch);
-    const span = this.#tracer.startSpan(
-      `process ${channel ?? workerId}`,
-      links === undefined
-        ? { kind: SpanKind.CONSUMER, attributes: attrs.span }
-        : { kind: SpanKind.CONSUMER, attributes: attrs.span, links },
-      parent,
-    );
-    if (info.messageId !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
-    const now = performance.now();
-    const m = this.#metrics;
-    m.consumed.add(attrs.metric);
-    let waitMs: number | undefined;
-    if (typeof info.enqueuedAt === "number") waitMs = Date.now() - info.enqueuedAt;
-    else {
-      const sentAt = this.#sentAt.get(headers);
-      if (sentAt !== undefined) waitMs = now - sentAt;
-    }
-    if (waitMs !== undefined) m.queueWait.record(Math.max(0, waitMs) / 1000, attrs.metric);
-
-    const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
-    proc.ctx = withSpan(parent, span).setValue(PROCESSING_KEY, proc);
-    return proc;
-  }
-
-  #finish(proc: Processing, error: unknown, failed: boolean): void {
-    proc.done = true;
-    try {
-      if (failed && proc.errorType === undefined) this.#markError(proc, error);
-      const seconds = (performance.now() - proc.startedAt) / 1000;
-      const attrs =
-        proc.errorType === undefined
-          ? proc.attrs.metric
-          : { ...proc.attrs.metric, [ATTR_ERROR_TYPE]: proc.errorType };
-      this.#metrics.processDuration.record(seconds, attrs);
-    } catch (e) {
-      diag.error("@workers/otel: recording a processing failed", e);
-    } finally {
-      proc.span.end();
-    }
-  }
-
-  #markError(proc: Processing, error: unknown): void {
-    const type = errorType(error);
-    proc.errorType = type;
-    const span = proc.span;
-    span.setAttribute(ATTR_ERROR_TYPE, type);
-    if (error instanceof Error) span.recordException(error);
-    else if (typeof error === "string") span.recordException(error);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: describe(error),
-    });
-  }
-
-  emit(event: ObservedEvent): void {
-    if (event.type === "workers.drop") this.#onDrop(event);
-    else if (event.type === "workers.error") this.#onError(event);
-    else if (event.type === "workers.guard") this.#onGuard(event);
-  }
-
-  #onDrop(event: ObservedEvent): void {
-    const reason = event.reason ?? "unknown";
-    const attrs = this.#attrs.plain(
-      event.channel,
-      event.workerId,
-      ATTR_WORKERS_DROP_REASON,
-      reason,
-    );
-    this.#metrics.dropped.add(attrs);
-    let parent = context.active();
-    const carried = headersOf(event.msg);
-    if (carried !== undefined) {
-      const extracted = this.#propagator.extract(ROOT_CONTEXT, carried, defaultTextMapGetter);
-      if (trace.getSpanContext(extracted) !== undefined) parent = extracted;
-    } else if (
-      this.#lastSendCtx !== undefined &&
-      event.channel === this.#lastSendChannel &&
-      // An evicted value is an older message, and shutdown drops come from stop.
-      reason !== "buffer-evicted" &&
-      reason !== "shutdown"
-    ) {
-      parent = this.#lastSendCtx;
-    }
-    this.#tracer
-      .startSpan(
-        `drop ${event.channel ?? ""}`.trimEnd(),
-        { kind: SpanKind.INTERNAL, attributes: attrs },
-        parent,
-      )
-      .end();
-  }
-
-  #onError(event: ObservedEvent): void {
-    const type = errorType(event.error);
-    this.#metrics.failed.add(
-      this.#attrs.plain(event.channel, event.workerId, ATTR_ERROR_TYPE, type),
-    );
-    const proc = context.active().getValue(PROCESSING_KEY) as Processing | undefined;
-    if (
-      proc !== undefined &&
-      !proc.done &&
-      proc.workerId === event.workerId &&
-      proc.errorType === undefined
-    ) {
-      this.#markError(proc, event.error);
-    }
-  }
-
-  #onGuard(event: ObservedEvent): void {
-    const proc = context.active().getValue(PROCESSING_KEY) as Processing | undefined;
-    if (proc === undefined || proc.done) return;
-    proc.span.addEvent("workers.guard", {
-      [ATTR_WORKERS_WORKER]: event.workerId ?? proc.workerId,
-      [ATTR_WORKERS_BLOCKED_MS]: event.blockedMs ?? 0,
-    });
-  }
-
-  attach(system: ObservedSystem): void {
-    this.#gauges.attach(system);
-    // Creates the instruments (and registers the gauge callback) now that the SDK is up.
-    void this.#metrics;
-  }
-}
+export { INSTRUMENTATION_SCOPE } from "./internal/telemetry.js";
 
 /**
  * Creates the OpenTelemetry component for `@workers/runtime`: pass it as `components.obs`.
@@ -336,7 +36,7 @@ export function otelObservability(options: OtelObservabilityOptions = {}): OtelO
   const t = new Telemetry(options);
   // Plain functions (no `this`), each keeping OTel failures away from the runtime.
   return {
-    emit(event: ObservedEvent): void {
+    emit(event: WorkersEvent | CustomEvent): void {
       try {
         t.emit(event);
       } catch (error) {
@@ -350,9 +50,9 @@ export function otelObservability(options: OtelObservabilityOptions = {}): OtelO
         diag.error("@workers/otel: inject failed", error);
       }
     },
-    around: <T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> =>
+    around: <T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T> =>
       t.around(info, headers, run),
-    attach(system: ObservedSystem): void {
+    attach(system: WorkersSystem<any>): void {
       try {
         t.attach(system);
       } catch (error) {

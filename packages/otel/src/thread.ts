@@ -13,15 +13,16 @@ import {
   type TextMapPropagator,
   trace,
 } from "@opentelemetry/api";
+import type { Headers, ProcessInfo } from "@workers/runtime";
 import { OtelOptionsError } from "./errors.js";
 import { W3CTraceContextFallback } from "./internal/w3c-propagator.js";
 
-/** The `around` export a `threads.setup` module may have: wraps each task in the thread. */
-export type ThreadAround = <T>(
-  info: unknown,
-  headers: Readonly<Record<string, string>>,
-  run: () => T,
-) => T;
+/**
+ * The `around` export a `threads.setup` module may have: wraps each task in the thread. The
+ * runtime passes the task's processing (`ProcessInfo`, `dispatch: "thread"`) and the headers it
+ * sent to the thread.
+ */
+export type ThreadAround = <T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => T) => T;
 
 /** Options of {@link createThreadAround}. */
 export interface ThreadAroundOptions {
@@ -39,7 +40,7 @@ const fallback = new W3CTraceContextFallback();
  * `process` span, written there by the runtime), on top of the root context.
  */
 export function extractTaskContext(
-  headers: Readonly<Record<string, string>>,
+  headers: Readonly<Headers>,
   propagator?: TextMapPropagator,
 ): Context {
   const p = propagator ?? (propagation.fields().length > 0 ? propagation : fallback);
@@ -60,7 +61,7 @@ export function createThreadAround(options: ThreadAroundOptions = {}): ThreadAro
   if (propagator !== undefined && typeof propagator?.extract !== "function") {
     throw new OtelOptionsError("propagator", "a TextMapPropagator (extract)", propagator);
   }
-  return <T>(_info: unknown, headers: Readonly<Record<string, string>>, run: () => T): T =>
+  return <T>(_info: ProcessInfo, headers: Readonly<Headers>, run: () => T): T =>
     context.with(extractTaskContext(headers ?? {}, propagator), run);
 }
 

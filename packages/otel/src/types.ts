@@ -1,4 +1,13 @@
 import type { MeterProvider, TextMapPropagator, TracerProvider } from "@opentelemetry/api";
+import type {
+  CustomEvent,
+  Headers,
+  InjectInfo,
+  Instrumentation,
+  ProcessInfo,
+  WorkersEvent,
+  WorkersSystem,
+} from "@workers/runtime";
 
 /** Options of {@link otelObservability}. */
 export interface OtelObservabilityOptions {
@@ -26,73 +35,18 @@ export interface OtelObservabilityOptions {
   readonly linkInsteadOfParent?: boolean;
 }
 
-/** What the runtime tells `inject` about a put (`command`, `request`, `ctx.channels`, output offers). */
-export interface InjectInfo {
-  /** The channel the message is put on. */
-  readonly channel: string;
-  /** The worker that puts it, when a worker does. */
-  readonly workerId?: string | undefined;
-  /** The envelope id, when the runtime knows it already. */
-  readonly messageId?: string | undefined;
-}
-
-/** What the runtime tells `around` about one processing. */
-export interface AroundInfo {
-  readonly workerId: string;
-  /** The worker's input channel (absent for a ticker). */
-  readonly channel?: string | undefined;
-  readonly dispatch: "go" | "thread";
-  readonly messageId?: string | undefined;
-  /** Epoch ms at which the message was put on its channel, when the runtime passes it. */
-  readonly enqueuedAt?: number | undefined;
-}
-
-/** Envelope headers as the runtime carries them. */
-export type Headers = Record<string, string>;
-
 /**
- * A runtime event as this component reads it (`workers.drop`, `workers.error`,
- * `workers.guard`, `workers.start`, `workers.stop`); other fields are ignored.
+ * The component returned by {@link otelObservability}: pass it as `components.obs`. It has every
+ * hook of the runtime's `Instrumentation` contract (typed by `@workers/runtime` itself, so the
+ * two cannot drift) plus the emitter. The runtime calls these methods; applications do not.
  */
-export interface ObservedEvent {
-  readonly type: string;
-  readonly at?: number;
-  readonly workerId?: string | undefined;
-  readonly channel?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly error?: unknown;
-  readonly msg?: unknown;
-  readonly blockedMs?: number | undefined;
-}
-
-/** Per-channel figures from `system.stats().channels`. */
-export interface ObservedChannelStats {
-  readonly size: number;
-  readonly pendingPuts: number;
-  readonly pendingTakes: number;
-  readonly closed?: boolean;
-}
-
-/** The part of a running system the component reads for its gauges. */
-export interface ObservedSystem {
-  stats(): { readonly channels: Readonly<Record<string, ObservedChannelStats>> };
-  /** The definition, when the system exposes it: maps input channels to their workers. */
-  readonly definition?: {
-    readonly workers: Readonly<Record<string, { readonly in?: string | undefined }>>;
-  };
-}
-
-/**
- * The component returned by {@link otelObservability}: pass it as `components.obs`.
- * The runtime calls these methods; applications do not.
- */
-export interface OtelObservability {
+export interface OtelObservability extends Required<Instrumentation> {
   /** Receives runtime events: drops become spans and counters, errors mark the process span. */
-  emit(event: ObservedEvent): void;
+  emit(event: WorkersEvent | CustomEvent): void;
   /** Starts and ends a PRODUCER `send <channel>` span and writes its context into `headers`. */
   inject(headers: Headers, info: InjectInfo): void;
   /** Runs one processing inside a CONSUMER `process <channel>` span. */
-  around<T>(info: AroundInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T>;
+  around<T>(info: ProcessInfo, headers: Readonly<Headers>, run: () => Promise<T>): Promise<T>;
   /** Registers the system's channels for the `workers.channel.*` gauges. */
-  attach(system: ObservedSystem): void;
+  attach(system: WorkersSystem<any>): void;
 }

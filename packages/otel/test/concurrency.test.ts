@@ -1,9 +1,10 @@
 // Many messages in flight at once, interleaved at random await points: each keeps its own trace.
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import type { Headers } from "@workers/runtime";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Headers, otelObservability } from "../src/index.js";
+import { otelObservability } from "../src/index.js";
 import { testSdk } from "./helpers.js";
 
 beforeAll(() => {

@@ -14,7 +14,8 @@ describe("README examples", () => {
     const mod = await import("../examples/otel-thread.js");
     expect(startedSdks).toHaveLength(1);
     const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    const seen = await mod.around({}, { traceparent }, async () => {
+    const info = { workerId: "w", channel: "in", dispatch: "thread", messageId: "1" } as const;
+    const seen = await mod.around(info, { traceparent }, async () => {
       await Promise.resolve();
       trace.getTracer("user").startSpan("in thread").end();
       return trace.getSpanContext(context.active())?.spanId;

@@ -12,6 +12,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import type { ChannelStats, WorkersSystem } from "@workers/runtime";
 
 /** A pull reader for tests: `collect()` on demand. */
 export class TestMetricReader extends MetricReader {
@@ -69,6 +70,17 @@ export function testSdk(): TestSdk {
     },
   };
   return sdk;
+}
+
+/** What the gauges read of a system; the rest of `WorkersSystem` is left out. */
+export interface SystemStandIn {
+  stats(): { readonly channels: Readonly<Record<string, Partial<ChannelStats>>> };
+  readonly definition?: { readonly workers: Record<string, { readonly in?: string }> };
+}
+
+/** A stand-in for a running system, typed as one for `attach`. */
+export function fakeSystem(parts: SystemStandIn): WorkersSystem<any> {
+  return parts as unknown as WorkersSystem<any>;
 }
 
 /** Data points as `{ attributes, value }`, sorted by their attributes for stable comparison. */

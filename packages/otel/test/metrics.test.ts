@@ -1,8 +1,9 @@
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import type { Headers } from "@workers/runtime";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Headers, type ObservedSystem, otelObservability } from "../src/index.js";
-import { histogram, points, type TestSdk, testSdk } from "./helpers.js";
+import { otelObservability } from "../src/index.js";
+import { fakeSystem, histogram, points, type TestSdk, testSdk } from "./helpers.js";
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -24,9 +25,13 @@ describe("metrics", () => {
     const h1: Headers = {};
     obs.inject(h1, { channel: "in" });
     obs.inject({}, { channel: "in" });
-    await obs.around({ workerId: "w", channel: "in", dispatch: "go" }, h1, async () => {
-      obs.inject({}, { channel: "out", workerId: "w" });
-    });
+    await obs.around(
+      { workerId: "w", channel: "in", dispatch: "go", messageId: "1" },
+      h1,
+      async () => {
+        obs.inject({}, { channel: "out", workerId: "w" });
+      },
+    );
     expect(points(await sdk.metric("messaging.client.sent.messages"))).toEqual([
       {
         attributes: {
@@ -61,7 +66,7 @@ describe("metrics", () => {
 
   it("records processing time in seconds, with error.type on failures", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
-    const info = { workerId: "w", channel: "in", dispatch: "thread" } as const;
+    const info = { workerId: "w", channel: "in", dispatch: "thread", messageId: "1" } as const;
     await obs.around(info, {}, async () => undefined);
     await obs.around(info, {}, async () => undefined);
     await expect(
@@ -88,8 +93,10 @@ describe("metrics", () => {
 
   it("records the queue wait from the runtime's enqueuedAt, else from the time inject saw the put", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
-    const info = { workerId: "w", channel: "in", dispatch: "go" } as const;
-    await obs.around({ ...info, enqueuedAt: Date.now() - 1500 }, {}, async () => undefined);
+    const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
+    // The runtime stamps `performance.timeOrigin + performance.now()` (epoch ms).
+    const enqueuedAt = performance.timeOrigin + performance.now() - 1500;
+    await obs.around({ ...info, enqueuedAt }, {}, async () => undefined);
     const headers: Headers = {};
     obs.inject(headers, { channel: "in" });
     await obs.around(info, headers, async () => undefined);
@@ -107,6 +114,22 @@ describe("metrics", () => {
     expect(p?.count).toBe(2);
     expect(p?.sum).toBeGreaterThanOrEqual(1.5);
     expect(p?.sum).toBeLessThan(60);
+  });
+
+  it("keeps the put time off the headers' strings", async () => {
+    const tracing = testSdk();
+    const obs = otelObservability({
+      meterProvider: sdk.meterProvider,
+      tracerProvider: tracing.tracerProvider,
+    });
+    const headers: Headers = {};
+    obs.inject(headers, { channel: "in" });
+    expect(Object.keys(headers)).toEqual(["traceparent"]);
+    expect(structuredClone(headers)).toEqual({ traceparent: headers.traceparent });
+    const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
+    await obs.around(info, headers, async () => undefined);
+    const [p] = histogram(await sdk.metric("workers.queue.wait.duration"));
+    expect(p?.count).toBe(1);
   });
 
   it("counts drops by reason and failures by worker and error type", async () => {
@@ -160,7 +183,7 @@ describe("metrics", () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
     let closed = false;
     let calls = 0;
-    const system: ObservedSystem = {
+    const system = fakeSystem({
       definition: { workers: { resize: { in: "images/in" }, tick: {} } },
       stats: () => ({
         calls: ++calls,
@@ -169,7 +192,7 @@ describe("metrics", () => {
           "images/out": { size: 0, pendingPuts: 0, pendingTakes: 1, closed },
         },
       }),
-    };
+    });
     obs.attach(system);
     const inAttrs = {
       ...base,
@@ -199,10 +222,13 @@ describe("metrics", () => {
 
   it("learns a channel's worker from processing when the system does not expose its definition", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
-    obs.attach({
-      stats: () => ({ channels: { q: { size: 1, pendingPuts: 0, pendingTakes: 0 } } }),
-    });
-    await obs.around({ workerId: "w", channel: "q", dispatch: "go" }, {}, async () => undefined);
+    obs.attach(
+      fakeSystem({
+        stats: () => ({ channels: { q: { size: 1, pendingPuts: 0, pendingTakes: 0 } } }),
+      }),
+    );
+    const info = { workerId: "w", channel: "q", dispatch: "go", messageId: "1" } as const;
+    await obs.around(info, {}, async () => undefined);
     expect(points(await sdk.metric("workers.channel.size"))).toEqual([
       {
         attributes: { ...base, "messaging.destination.name": "q", "workers.worker": "w" },
@@ -213,14 +239,18 @@ describe("metrics", () => {
 
   it("keeps reporting when a system's stats() throws, dropping that system", async () => {
     const obs = otelObservability({ meterProvider: sdk.meterProvider });
-    obs.attach({
-      stats: () => {
-        throw new Error("gone");
-      },
-    });
-    obs.attach({
-      stats: () => ({ channels: { ok: { size: 4, pendingPuts: 0, pendingTakes: 0 } } }),
-    });
+    obs.attach(
+      fakeSystem({
+        stats: () => {
+          throw new Error("gone");
+        },
+      }),
+    );
+    obs.attach(
+      fakeSystem({
+        stats: () => ({ channels: { ok: { size: 4, pendingPuts: 0, pendingTakes: 0 } } }),
+      }),
+    );
     expect(points(await sdk.metric("workers.channel.size"))).toEqual([
       { attributes: { ...base, "messaging.destination.name": "ok" }, value: 4 },
     ]);

@@ -1,9 +1,10 @@
 // No tracer, meter, propagator or context manager registered: the API is a no-op.
 import { trace } from "@opentelemetry/api";
-import { startWorkers } from "@workers/runtime";
+import { type Headers, startWorkers } from "@workers/runtime";
 import { describe, expect, it } from "vitest";
-import { type Headers, otelObservability } from "../src/index.js";
+import { otelObservability } from "../src/index.js";
 import { around } from "../src/thread.js";
+import { fakeSystem } from "./helpers.js";
 
 describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
   it("runs a go -> thread -> go pipeline through the runtime unchanged", async () => {
@@ -63,9 +64,9 @@ describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
     expect(trace.getActiveSpan()).toBeUndefined();
     const obs = otelObservability();
     const headers: Headers = {};
-    obs.inject(headers, { channel: "in", workerId: "w", messageId: "1" });
+    obs.inject(headers, { channel: "in", workerId: "w" });
     expect(headers).toEqual({});
-    const info = { workerId: "w", channel: "in", dispatch: "go" } as const;
+    const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
     await expect(obs.around(info, headers, async () => "done")).resolves.toBe("done");
     const boom = new Error("boom");
     await expect(obs.around(info, headers, () => Promise.reject(boom))).rejects.toBe(boom);
@@ -89,11 +90,13 @@ describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
       ).not.toThrow();
     }
     expect(() =>
-      obs.attach({
-        stats: () => ({ channels: { in: { size: 0, pendingPuts: 0, pendingTakes: 0 } } }),
-      }),
+      obs.attach(
+        fakeSystem({
+          stats: () => ({ channels: { in: { size: 0, pendingPuts: 0, pendingTakes: 0 } } }),
+        }),
+      ),
     ).not.toThrow();
-    await expect(around({}, headers, async () => 1)).resolves.toBe(1);
+    await expect(around({ ...info, dispatch: "thread" }, headers, async () => 1)).resolves.toBe(1);
   });
 
   it("writes no headers and creates no spans even when a remote parent arrives", async () => {
@@ -101,7 +104,8 @@ describe("with no OpenTelemetry SDK registered", { timeout: 30_000 }, () => {
     const remote = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
     const seen: Headers = {};
     let active: unknown;
-    await obs.around({ workerId: "w", channel: "in", dispatch: "go" }, remote, () => {
+    const info = { workerId: "w", channel: "in", dispatch: "go", messageId: "1" } as const;
+    await obs.around(info, remote, () => {
       active = trace.getActiveSpan();
       obs.inject(seen, { channel: "next", workerId: "w" });
       return Promise.resolve();

@@ -2,6 +2,9 @@ import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { OtelError, type OtelObservabilityOptions, otelObservability } from "../src/index.js";
 import { createThreadAround } from "../src/thread.js";
+import { fakeSystem } from "./helpers.js";
+
+const info = { workerId: "w", channel: "c", dispatch: "go", messageId: "1" } as const;
 
 describe("options", () => {
   it.each([
@@ -39,9 +42,7 @@ describe("options", () => {
     expect(() =>
       obs.emit({ type: "workers.drop", channel: "c", reason: "input-drop", msg: 1, at: 0 }),
     ).not.toThrow();
-    await expect(
-      obs.around({ workerId: "w", channel: "c", dispatch: "go" }, {}, async () => 5),
-    ).resolves.toBe(5);
+    await expect(obs.around(info, {}, async () => 5)).resolves.toBe(5);
   });
 });
 
@@ -58,10 +59,8 @@ describe("composition", () => {
     };
     wrapped.inject({}, { channel: "c" });
     wrapped.emit({ type: "workers.start" });
-    await expect(
-      wrapped.around({ workerId: "w", channel: "c", dispatch: "go" }, {}, async () => 1),
-    ).resolves.toBe(1);
-    wrapped.attach({ stats: () => ({ channels: {} }) });
+    await expect(wrapped.around(info, {}, async () => 1)).resolves.toBe(1);
+    wrapped.attach(fakeSystem({ stats: () => ({ channels: {} }) }));
     expect(seen).toEqual(["workers.start"]);
   });
 });

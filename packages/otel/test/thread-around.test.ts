@@ -13,11 +13,12 @@ afterAll(() => {
 });
 
 const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+const info = { workerId: "w", channel: "in", dispatch: "thread", messageId: "1" } as const;
 
 describe("thread-side around", () => {
   it("makes the headers' context active across awaits, so spans nest under it", async () => {
     const sdk = testSdk();
-    const value = await around({ workerId: "w" }, { traceparent: TP }, async () => {
+    const value = await around(info, { traceparent: TP }, async () => {
       await Promise.resolve();
       sdk.tracerProvider.getTracer("user").startSpan("resize").end();
       return trace.getActiveSpan()?.spanContext().spanId;
@@ -32,14 +33,14 @@ describe("thread-side around", () => {
     const sdk = testSdk();
     const outer = sdk.tracerProvider.getTracer("x").startSpan("outer");
     const seen = await context.with(trace.setSpan(context.active(), outer), () =>
-      around({}, {}, async () => trace.getActiveSpan()),
+      around(info, {}, async () => trace.getActiveSpan()),
     );
     expect(seen).toBeUndefined();
   });
 
   it("takes its own propagator", async () => {
     const custom = createThreadAround({ propagator: new W3CTraceContextPropagator() });
-    const seen = await custom({}, { traceparent: TP, tracestate: "k=v" }, async () =>
+    const seen = await custom(info, { traceparent: TP, tracestate: "k=v" }, async () =>
       trace.getActiveSpan()?.spanContext().traceState?.get("k"),
     );
     expect(seen).toBe("v");

@@ -1,7 +1,7 @@
-import type { Components, Instrumentation, Observability, WorkersSystem } from "@workers/runtime";
+import type { Components, Instrumentation, Observability, ProcessInfo } from "@workers/runtime";
 import { expectTypeOf, it } from "vitest";
 import { type OtelObservability, otelObservability } from "../src/index.js";
-import type { ObservedSystem } from "../src/types.js";
+import type { ThreadAround } from "../src/thread.js";
 
 it("is an observability component the runtime accepts", () => {
   expectTypeOf<OtelObservability>().toExtend<Observability>();
@@ -9,6 +9,12 @@ it("is an observability component the runtime accepts", () => {
   expectTypeOf({ obs: otelObservability() }).toExtend<Components>();
 });
 
-it("reads what a running system offers", () => {
-  expectTypeOf<WorkersSystem>().toExtend<ObservedSystem>();
+it("takes the runtime's hook types, not copies of them", () => {
+  expectTypeOf<Parameters<OtelObservability["inject"]>>().toEqualTypeOf<
+    Parameters<NonNullable<Instrumentation["inject"]>>
+  >();
+  expectTypeOf<Parameters<OtelObservability["attach"]>>().toEqualTypeOf<
+    Parameters<NonNullable<Instrumentation["attach"]>>
+  >();
+  expectTypeOf<Parameters<ThreadAround>[0]>().toEqualTypeOf<ProcessInfo>();
 });

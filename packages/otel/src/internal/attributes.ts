@@ -14,6 +14,8 @@ import {
 
 /** Attribute sets that only depend on (channel, worker, dispatch), built once and frozen. */
 export interface AttributeSet {
+  /** The span name: `send <channel>`, `process <channel>` (`process <worker>` for a ticker). */
+  readonly name: string;
   /** Span attributes without the message id. */
   readonly span: Attributes;
   /** Metric attributes (low cardinality: system, operation, destination, worker). */
@@ -31,6 +33,7 @@ function build(
   workerId: string | undefined,
   dispatch: string | undefined,
 ): AttributeSet {
+  const name = `${operation} ${channel ?? workerId}`;
   const metric: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_WORKERS,
     [ATTR_MESSAGING_OPERATION_NAME]: operation,
@@ -39,7 +42,7 @@ function build(
   if (workerId !== undefined) metric[ATTR_WORKERS_WORKER] = workerId;
   const span: Attributes = { ...metric, [ATTR_MESSAGING_OPERATION_TYPE]: operation };
   if (dispatch !== undefined) span[ATTR_WORKERS_DISPATCH] = dispatch;
-  return { span: Object.freeze(span), metric: Object.freeze(metric) };
+  return { name, span: Object.freeze(span), metric: Object.freeze(metric) };
 }
 
 /**

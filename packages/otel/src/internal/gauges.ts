@@ -1,15 +1,19 @@
 import type { BatchObservableResult } from "@opentelemetry/api";
-import type { ObservedChannelStats, ObservedSystem } from "../types.js";
+import type { ChannelStats, WorkersSystem } from "@workers/runtime";
 import type { AttributeCache } from "./attributes.js";
 import type { Instruments } from "./instruments.js";
 
+/** What the gauges read of a system: `stats()`, and its definition when there is one. */
+export type GaugeSource = Pick<WorkersSystem<any>, "stats"> &
+  Partial<Pick<WorkersSystem<any>, "definition">>;
+
 /** The `workers.channel.*` gauges: read from attached systems' `stats()` at collection time. */
 export class ChannelGauges {
-  readonly #systems = new Set<ObservedSystem>();
+  readonly #systems = new Set<GaugeSource>();
   /** Input channel -> worker that takes from it (`null`: several do). */
   readonly #consumers = new Map<string, string | null>();
 
-  attach(system: ObservedSystem): void {
+  attach(system: GaugeSource): void {
     const workers = system.definition?.workers;
     if (workers !== undefined) {
       for (const [name, worker] of Object.entries(workers)) {
@@ -28,7 +32,7 @@ export class ChannelGauges {
 
   observe(result: BatchObservableResult, m: Instruments, attrs: AttributeCache): void {
     for (const system of this.#systems) {
-      let channels: Readonly<Record<string, ObservedChannelStats>>;
+      let channels: Readonly<Record<string, ChannelStats>>;
       try {
         channels = system.stats().channels;
       } catch {

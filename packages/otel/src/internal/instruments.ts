@@ -1,11 +1,12 @@
-import type {
-  Attributes,
-  BatchObservableResult,
-  Histogram,
-  Meter,
-  Observable,
-  ObservableCounter,
-  ObservableGauge,
+import {
+  type Attributes,
+  type BatchObservableResult,
+  createNoopMeter,
+  type Histogram,
+  type Meter,
+  type Observable,
+  type ObservableCounter,
+  type ObservableGauge,
 } from "@opentelemetry/api";
 import {
   DURATION_BUCKETS_S,
@@ -42,6 +43,8 @@ export class Counts {
 
 /** Every instrument the component records to, created from one meter. */
 export class Instruments {
+  /** False when the meter is the API's no-op one (no meter provider registered or given). */
+  readonly live: boolean;
   readonly sent: Counts;
   readonly consumed: Counts;
   readonly processDuration: Histogram;
@@ -53,6 +56,7 @@ export class Instruments {
   readonly pendingTakes: ObservableGauge;
 
   constructor(meter: Meter, observe: (result: BatchObservableResult) => void) {
+    this.live = meter !== createNoopMeter();
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
     const counter = (name: string, description: string): Counts =>
       new Counts(meter.createObservableCounter(name, { description, unit: "{message}" }));

@@ -1,5 +1,12 @@
-import { type Context, isSpanContextValid, type Span, trace } from "@opentelemetry/api";
-import type { Headers } from "../types.js";
+import {
+  type Context,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  type Span,
+  trace,
+} from "@opentelemetry/api";
+import type { Headers } from "@workers/runtime";
+import { LinkedContext, SPAN_KEY } from "./context.js";
 
 /** A status message for any thrown value (some, like null-prototype objects, refuse `String()`). */
 export function describe(error: unknown): string {
@@ -13,15 +20,19 @@ export function describe(error: unknown): string {
 }
 
 /**
- * `trace.setSpan(parent, span)`, except for the no-op tracer's pass-through span (it wraps the
- * parent's own span context): then the parent already says it all, and no context is copied.
+ * `trace.setSpan(parent, span)` as a {@link LinkedContext}, except for the no-op tracer's
+ * pass-through span (it wraps the parent's own span context) or invalid span: then the parent
+ * already says it all.
  */
 export function withSpan(parent: Context, span: Span): Context {
   const sc = span.spanContext();
-  if (sc === trace.getSpanContext(parent) || (!span.isRecording() && !isSpanContextValid(sc))) {
+  if (
+    sc === trace.getSpanContext(parent) ||
+    (!span.isRecording() && (sc === INVALID_SPAN_CONTEXT || !isSpanContextValid(sc)))
+  ) {
     return parent;
   }
-  return trace.setSpan(parent, span);
+  return new LinkedContext(parent, SPAN_KEY, span);
 }
 
 function hasObject(value: unknown): value is Record<string, unknown> {
