@@ -42,6 +42,8 @@ export const ATTR_WORKERS_WORKER = "workers.worker" as const;
 export const ATTR_WORKERS_DISPATCH = "workers.dispatch" as const;
 /** Why a message was dropped (`input-drop`, `output-drop`, `buffer-dropped`, ...). */
 export const ATTR_WORKERS_DROP_REASON = "workers.drop.reason" as const;
+/** Which run of the message a process span is (1-based), for a worker with `retry`. */
+export const ATTR_WORKERS_ATTEMPT = "workers.attempt" as const;
 /** How long the main thread was blocked, on `workers.guard` span events. */
 export const ATTR_WORKERS_BLOCKED_MS = "workers.blocked_ms" as const;
 

@@ -30,6 +30,7 @@ import type {
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_WORKERS_ATTEMPT,
   ATTR_WORKERS_BLOCKED_MS,
   ATTR_WORKERS_DROP_REASON,
   ATTR_WORKERS_WORKER,
@@ -242,6 +243,8 @@ export class Telemetry {
       parent,
     );
     span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, info.messageId);
+    // A worker with `retry`: each attempt is its own process span.
+    if (info.attempt !== undefined) span.setAttribute(ATTR_WORKERS_ATTEMPT, info.attempt);
     const now = performance.now();
     const proc = new Processing(span, workerId, channel, attrs, now, dispatch === "thread");
     proc.ctx = new LinkedContext(withSpan(parent, span), PROCESSING_KEY, proc);
