@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FunctionRefError, parseFunctionRef, resolveFunctionRef } from "../src/index.js";
 
@@ -89,10 +92,17 @@ describe("resolveFunctionRef", () => {
   it("names the file, line and column of a module that does not parse (plain Node)", () => {
     // Under vitest, modules load through Vite, which reports its own parse error: the import
     // runs in a child process, as in production.
+    // Written at test time: a file that does not parse would fail the repository's linter.
+    const dir = mkdtempSync(join(tmpdir(), "workers-syntax-"));
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    writeFileSync(
+      join(dir, "syntax-error.js"),
+      "export function ok() {\n  return 1;\n}\n\nexport function broken( {\n  return 2;\n}\n",
+    );
     const script = `
       import { resolveFunctionRef } from ${JSON.stringify(new URL("../src/function-ref.ts", import.meta.url).href)};
       try {
-        await resolveFunctionRef("./syntax-error.js#ok", ${JSON.stringify(new URL("./fixtures/", import.meta.url).href)});
+        await resolveFunctionRef("./syntax-error.js#ok", ${JSON.stringify(pathToFileURL(`${dir}/`).href)});
       } catch (e) {
         console.log(JSON.stringify({ code: e.code, message: e.message, location: e.location, cause: e.cause?.name }));
       }`;
