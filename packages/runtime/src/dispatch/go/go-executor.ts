@@ -15,7 +15,6 @@ import type {
   WorkerInfo,
 } from "../../types.js";
 import type { Outcomes } from "../../workers/outcomes.js";
-import { headersOf } from "../around.js";
 import { AttemptSignal } from "../attempt-signal.js";
 import type { AttemptRunner, Executor, ExecutorTarget, Item } from "../executor.js";
 
