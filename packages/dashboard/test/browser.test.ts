@@ -2,7 +2,7 @@
 // figures follow the system as commands go through it. Saves a screenshot to test/artifacts/.
 import { mkdirSync } from "node:fs";
 import { defineWorkers } from "@workers/config";
-import { startWorkers, type WorkersSystem } from "@workers/runtime";
+import { startWorkers, type WorkerStats, type WorkersSystem } from "@workers/runtime";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -149,7 +149,9 @@ describe("dashboard page with runtime-reported rate and paused", () => {
     const p = await browser.newPage();
     try {
       const at = Date.now();
-      const worker = (over: object) => ({ ...base.workers.jobs!, ...over });
+      // A stats snapshot without `rate` and `paused` (a runtime older than both).
+      const { rate: _rate, paused: _paused, ...plain } = base.workers.jobs!;
+      const worker = (over: object) => ({ ...plain, ...over }) as WorkerStats;
       current = {
         ...base,
         at,
