@@ -19,7 +19,6 @@ import {
   type OpRequest,
   type OpResponse,
   OUT_ERROR,
-  OUT_OK,
   OUT_SKIPPED,
   PORT_MARK,
   type RunPayload,
@@ -28,6 +27,7 @@ import {
   type ShutdownReply,
   SLOT_ABORTED,
   SLOT_POSTED,
+  slotOf,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
@@ -144,11 +144,12 @@ function channelsFor(worker: string, seq: number): Record<string, ChannelProxy> 
 
 // ---- abort: the dispatcher broadcasts the sequence number of an aborted message -------------
 
-const running = new Map<number, ThreadContext>();
+/** Pool tasks running in this thread (a handful: `concurrentTasksPerThread`). */
+const runs = new Set<Run>();
 const aborts = new BroadcastChannel(data.abortChannel);
 aborts.onmessage = (event) => {
   const seq = (event as { data: number }).data;
-  running.get(seq)?.abort();
+  for (const run of runs) run.abort(seq);
 };
 aborts.unref();
 
@@ -273,36 +274,49 @@ const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 // ---- running a pool task --------------------------------------------------------------------
 
+/**
+ * One pool task: its messages' outcomes, gathered column by column (a status array only once
+ * a message did not return a value), and the ctx of each running message, for aborts.
+ */
 class Run {
-  readonly statuses: Uint8Array;
+  readonly n: number;
+  statuses: Uint8Array | null = null;
   readonly values: unknown[];
+  /** The ctx of each message while it runs (what an abort of its sequence number reaches). */
+  readonly running: (ThreadContext | undefined)[];
   transfers: Transferable[] | undefined;
   constructor(
     readonly payload: RunPayload,
     readonly loaded: readonly (LoadedWorker | LoadFailure)[],
   ) {
     const n = payload.b.length;
-    this.statuses = new Uint8Array(n);
+    this.n = n;
     this.values = new Array(n);
+    this.running = new Array(n);
   }
 
   ok(k: number, value: unknown): void {
-    this.statuses[k] = OUT_OK;
+    this.running[k] = undefined;
     this.values[k] = value;
     const list = transferListOf(value);
     if (list !== undefined) (this.transfers ??= []).push(...list);
   }
 
   fail(k: number, thrown: unknown): void {
-    this.statuses[k] = OUT_ERROR;
+    this.running[k] = undefined;
+    (this.statuses ??= new Uint8Array(this.n))[k] = OUT_ERROR;
     this.values[k] = encodeThrown(thrown);
+  }
+
+  abort(seq: number): void {
+    const k = seq - this.payload.q;
+    if (k >= 0 && k < this.n) this.running[k]?.abort();
   }
 
   /** Runs message `k`; returns a promise only when the function's result is one. */
   item(k: number): Promise<void> | undefined {
     const payload = this.payload;
-    const slot = payload.s[k] as number;
-    const seq = payload.q[k] as number;
+    const slot = k < payload.t ? slotOf(payload.q + k) : -1;
     const loaded = this.loaded[payload.wi === null ? 0 : (payload.wi[k] as number)] as
       | LoadedWorker
       | LoadFailure;
@@ -311,12 +325,12 @@ class Run {
       return undefined;
     }
     const headers = (payload.h?.[k] || noHeaders) as Readonly<Record<string, string>>;
-    const ctx = new ThreadContext(loaded, headers, seq);
+    const ctx = new ThreadContext(loaded, headers, payload.q + k);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
-    running.set(seq, ctx);
+    this.running[k] = ctx;
     if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
-      running.delete(seq);
-      this.statuses[k] = OUT_SKIPPED;
+      this.running[k] = undefined;
+      (this.statuses ??= new Uint8Array(this.n))[k] = OUT_SKIPPED;
       return undefined;
     }
     const body = payload.b[k];
@@ -336,23 +350,15 @@ class Run {
               () => loaded.fn(ctx, body),
             );
     } catch (error) {
-      running.delete(seq);
       this.fail(k, error);
       return undefined;
     }
     if (isThenable(result)) {
       return Promise.resolve(result as PromiseLike<unknown>).then(
-        (value) => {
-          running.delete(seq);
-          this.ok(k, value);
-        },
-        (error: unknown) => {
-          running.delete(seq);
-          this.fail(k, error);
-        },
+        (value) => this.ok(k, value),
+        (error: unknown) => this.fail(k, error),
       );
     }
-    running.delete(seq);
     this.ok(k, result);
     return undefined;
   }
@@ -398,22 +404,27 @@ async function run(payload: RunPayload): Promise<unknown> {
   }
   const started = performance.now();
   const job = new Run(payload, loaded);
-  const count = payload.b.length;
-  const pending: Promise<void>[] = [];
-  if (payload.g === null) {
-    for (let k = 0; k < count; k++) {
-      const p = job.item(k);
-      if (p !== undefined) pending.push(p);
+  runs.add(job);
+  try {
+    const count = payload.b.length;
+    const pending: Promise<void>[] = [];
+    if (payload.g === null) {
+      for (let k = 0; k < count; k++) {
+        const p = job.item(k);
+        if (p !== undefined) pending.push(p);
+      }
+    } else {
+      let from = 0;
+      for (const size of payload.g) {
+        const p = job.group(from, from + size);
+        pending.push(p);
+        from += size;
+      }
     }
-  } else {
-    let from = 0;
-    for (const size of payload.g) {
-      const p = job.group(from, from + size);
-      pending.push(p);
-      from += size;
-    }
+    if (pending.length > 0) await Promise.all(pending);
+  } finally {
+    runs.delete(job);
   }
-  if (pending.length > 0) await Promise.all(pending);
   return job.result(performance.now() - started);
 }
 
