@@ -1,5 +1,9 @@
 // The wire format between the dispatcher (main thread) and the thread host. Kept flat (arrays,
 // few objects) because structured clone cost grows with the number of objects per task.
+//
+// Every array that crosses is packed (built by `push` or `packed`, never `new Array(n)`): V8's
+// serializer writes a holey array as a sparse one, property by property, and the other side
+// rebuilds it the same way, several times slower than a dense array of the same values.
 
 import type { WireThrown } from "./error-codec.js";
 
@@ -12,6 +16,13 @@ export const SLOT_ABORTED = -1;
 
 /** Number of Int32 slots shared with the threads (messages beyond it run untracked). */
 export const SLOT_COUNT: number = 1 << 15;
+
+/** An array of `n` times `value`, packed (see above). */
+export function packed<T>(n: number, value: T): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(value);
+  return out;
+}
 
 /** The slot of the message with sequence number `seq` (while it has one, see `RunPayload.t`). */
 export function slotOf(seq: number): number {

@@ -29,6 +29,7 @@ import {
   type LoadResult,
   OUT_ERROR,
   OUT_OK,
+  packed,
   type RunPayload,
   type RunResult,
   slotOf,
@@ -430,7 +431,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const n = items.length;
     const workers: WireWorker[] = [];
     let workerIndex: Uint8Array | null = null;
-    const bodies = new Array<unknown>(n);
+    const bodies: unknown[] = [];
     let headers: (Readonly<Record<string, string>> | 0)[] | null = null;
     const base = this.#seq;
     this.#seq += n;
@@ -438,7 +439,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     // that had them completed: the oldest task in flight bounds how many this one may use.
     const oldestTask = this.#tasks.values().next().value;
     const tracked = this.#slots.tracked(base, n, oldestTask === undefined ? base : oldestTask.base);
-    const ids = this.#options.setup === null ? null : new Array<string>(n);
+    const ids: string[] | null = this.#options.setup === null ? null : [];
     let transfers: Transferable[] | undefined;
     const now = performance.now();
     let oldest = now;
@@ -470,14 +471,14 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
         }
       }
       if (w > 0) (workerIndex ??= new Uint8Array(n))[k] = w;
-      bodies[k] = task.body;
+      bodies.push(task.body);
       const h = task.headers;
       if (h !== noHeaders) {
         if (isEmpty(h)) noHeaders = h;
-        else (headers ??= new Array<0>(n).fill(0))[k] = h;
+        else (headers ??= packed<Readonly<Record<string, string>> | 0>(n, 0))[k] = h;
       }
       item.slot = k < tracked ? slotOf(base + k) : -1;
-      if (ids !== null) ids[k] = task.messageId;
+      if (ids !== null) ids.push(task.messageId);
       const list = transferListOf(task.body);
       if (list !== undefined) (transfers ??= []).push(...list);
     }

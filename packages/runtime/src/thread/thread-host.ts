@@ -21,6 +21,7 @@ import {
   OUT_ERROR,
   OUT_SKIPPED,
   PORT_MARK,
+  packed,
   type RunPayload,
   type RunResult,
   SHUTDOWN_MARK,
@@ -44,6 +45,16 @@ type Around = (
 
 const data = workerData as ThreadData;
 const slots = new Int32Array(data.slots);
+
+// What the per-message path uses, bound once: a loader that compiles this module to CommonJS
+// (tsx, when the process runs with it) turns each use of an imported binding into a getter
+// call.
+const POSTED = SLOT_POSTED;
+const ABORTED = SLOT_ABORTED;
+const ERROR = OUT_ERROR;
+const SKIPPED = OUT_SKIPPED;
+const slotOfSeq = slotOf;
+const transferList = transferListOf;
 
 // ---- control port: channel operations travel to the main thread and back --------------------
 
@@ -162,8 +173,12 @@ class ThreadContext implements ThreadWorkerContext {
   #controller: AbortController | undefined;
   #aborted = false;
 
-  constructor(loaded: LoadedWorker, headers: Readonly<Record<string, string>>, seq: number) {
-    this.worker = loaded.info;
+  constructor(
+    info: ThreadContext["worker"],
+    headers: Readonly<Record<string, string>>,
+    seq: number,
+  ) {
+    this.worker = info;
     this.headers = headers;
     this.#seq = seq;
   }
@@ -276,64 +291,85 @@ const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * One pool task: its messages' outcomes, gathered column by column (a status array only once
- * a message did not return a value), and the ctx of each running message, for aborts.
+ * a message did not return a value), and the ctx of each running message, for aborts. What
+ * is the same for every message of the task is read from the payload once.
  */
 class Run {
   readonly n: number;
+  /** Sequence number of message 0 (message `k` is `first + k`). */
+  readonly first: number;
+  /** Messages `0 .. tracked - 1` have a slot. */
+  readonly tracked: number;
+  readonly bodies: readonly unknown[];
+  readonly headers: RunPayload["h"];
+  readonly workerIndex: Uint8Array | null;
+  readonly ids: readonly string[] | null;
   statuses: Uint8Array | null = null;
   readonly values: unknown[];
   /** The ctx of each message while it runs (what an abort of its sequence number reaches). */
   readonly running: (ThreadContext | undefined)[];
   transfers: Transferable[] | undefined;
   constructor(
-    readonly payload: RunPayload,
+    payload: RunPayload,
     readonly loaded: readonly (LoadedWorker | LoadFailure)[],
   ) {
     const n = payload.b.length;
     this.n = n;
-    this.values = new Array(n);
+    this.first = payload.q;
+    this.tracked = payload.t;
+    this.bodies = payload.b;
+    this.headers = payload.h;
+    this.workerIndex = payload.wi;
+    this.ids = payload.m;
+    // Packed, so that it crosses back as a dense array (see protocol.ts).
+    this.values = packed(n, undefined);
     this.running = new Array(n);
   }
 
   ok(k: number, value: unknown): void {
     this.running[k] = undefined;
     this.values[k] = value;
-    const list = transferListOf(value);
+    const list = transferList(value);
     if (list !== undefined) (this.transfers ??= []).push(...list);
   }
 
   fail(k: number, thrown: unknown): void {
     this.running[k] = undefined;
-    (this.statuses ??= new Uint8Array(this.n))[k] = OUT_ERROR;
+    (this.statuses ??= new Uint8Array(this.n))[k] = ERROR;
     this.values[k] = encodeThrown(thrown);
   }
 
   abort(seq: number): void {
-    const k = seq - this.payload.q;
+    const k = seq - this.first;
     if (k >= 0 && k < this.n) this.running[k]?.abort();
   }
 
   /** Runs message `k`; returns a promise only when the function's result is one. */
   item(k: number): Promise<void> | undefined {
-    const payload = this.payload;
-    const slot = k < payload.t ? slotOf(payload.q + k) : -1;
-    const loaded = this.loaded[payload.wi === null ? 0 : (payload.wi[k] as number)] as
+    const loaded = this.loaded[this.workerIndex === null ? 0 : (this.workerIndex[k] as number)] as
       | LoadedWorker
       | LoadFailure;
     if (loaded instanceof LoadFailure) {
       this.fail(k, loaded.error);
       return undefined;
     }
-    const headers = (payload.h?.[k] || noHeaders) as Readonly<Record<string, string>>;
-    const ctx = new ThreadContext(loaded, headers, payload.q + k);
+    const seq = this.first + k;
+    const headers =
+      this.headers === null
+        ? noHeaders
+        : ((this.headers[k] || noHeaders) as Readonly<Record<string, string>>);
+    const ctx = new ThreadContext(loaded.info, headers, seq);
     // Registered before the slot says "started", so an abort that sees "started" finds it.
     this.running[k] = ctx;
-    if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
+    if (
+      k < this.tracked &&
+      Atomics.compareExchange(slots, slotOfSeq(seq), POSTED, threadId) === ABORTED
+    ) {
       this.running[k] = undefined;
-      (this.statuses ??= new Uint8Array(this.n))[k] = OUT_SKIPPED;
+      (this.statuses ??= new Uint8Array(this.n))[k] = SKIPPED;
       return undefined;
     }
-    const body = payload.b[k];
+    const body = this.bodies[k];
     let result: unknown;
     try {
       result =
@@ -344,7 +380,7 @@ class Run {
                 workerId: loaded.info.name,
                 channel: loaded.info.in,
                 dispatch: "thread",
-                messageId: payload.m?.[k] ?? "",
+                messageId: this.ids?.[k] ?? "",
               },
               headers,
               () => loaded.fn(ctx, body),
