@@ -271,8 +271,12 @@ function setup(): Promise<void> {
   return setupDone;
 }
 
+function workerKey(w: WireWorker): string {
+  return `${w[0]}\0${w[3]}#${w[4]}`;
+}
+
 async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
-  const key = `${w[0]}\0${w[3]}#${w[4]}`;
+  const key = workerKey(w);
   const found = workers.get(key);
   if (found !== undefined) return found;
   const fn = await resolveFunction(w[3], w[4]);
@@ -304,10 +308,16 @@ class Run {
   readonly headers: RunPayload["h"];
   readonly workerIndex: Uint8Array | null;
   readonly ids: readonly string[] | null;
+  /** Whether a worker of the task failed to load (then its messages fail). */
+  readonly failures: boolean;
   statuses: Uint8Array | null = null;
   readonly values: unknown[];
-  /** The ctx of each message while it runs (what an abort of its sequence number reaches). */
-  readonly running: (ThreadContext | undefined)[];
+  /**
+   * The ctx of each message while it waits on a promise: what an abort of its sequence number
+   * reaches. A message that returns synchronously is not listed: an abort arrives by message,
+   * between turns of the event loop, so it can only ever find a message that awaits.
+   */
+  running: (ThreadContext | undefined)[] | undefined = undefined;
   transfers: Transferable[] | undefined;
   constructor(
     payload: RunPayload,
@@ -321,54 +331,53 @@ class Run {
     this.headers = payload.h;
     this.workerIndex = payload.wi;
     this.ids = payload.m;
+    this.failures = loaded.some((l) => l instanceof LoadFailure);
     // Packed, so that it crosses back as a dense array (see protocol.ts).
     this.values = packed(n, undefined);
-    this.running = new Array(n);
   }
 
   ok(k: number, value: unknown): void {
-    this.running[k] = undefined;
+    if (this.running !== undefined) this.running[k] = undefined;
     this.values[k] = value;
     const list = transferList(value);
     if (list !== undefined) (this.transfers ??= []).push(...list);
   }
 
   fail(k: number, thrown: unknown): void {
-    this.running[k] = undefined;
+    if (this.running !== undefined) this.running[k] = undefined;
     (this.statuses ??= new Uint8Array(this.n))[k] = ERROR;
     this.values[k] = encodeThrown(thrown);
   }
 
   abort(seq: number): void {
     const k = seq - this.first;
-    if (k >= 0 && k < this.n) this.running[k]?.abort();
+    if (k >= 0 && k < this.n) this.running?.[k]?.abort();
   }
 
   /** Runs message `k`; returns a promise only when the function's result is one. */
   item(k: number): Promise<void> | undefined {
-    const loaded = this.loaded[this.workerIndex === null ? 0 : (this.workerIndex[k] as number)] as
+    const entry = this.loaded[this.workerIndex === null ? 0 : (this.workerIndex[k] as number)] as
       | LoadedWorker
       | LoadFailure;
-    if (loaded instanceof LoadFailure) {
-      this.fail(k, loaded.error);
+    // `instanceof` once a task (`failures`), not once a message.
+    if (this.failures && entry instanceof LoadFailure) {
+      this.fail(k, entry.error);
       return undefined;
     }
+    const loaded = entry as LoadedWorker;
     const seq = this.first + k;
     const headers =
       this.headers === null
         ? noHeaders
         : ((this.headers[k] || noHeaders) as Readonly<Record<string, string>>);
-    const ctx = new ThreadContext(loaded.info, headers, seq);
-    // Registered before the slot says "started", so an abort that sees "started" finds it.
-    this.running[k] = ctx;
     if (
       k < this.tracked &&
       Atomics.compareExchange(slots, slotOfSeq(seq), POSTED, threadId) === ABORTED
     ) {
-      this.running[k] = undefined;
       (this.statuses ??= new Uint8Array(this.n))[k] = SKIPPED;
       return undefined;
     }
+    const ctx = new ThreadContext(loaded.info, headers, seq);
     const body = this.bodies[k];
     let result: unknown;
     try {
@@ -390,6 +399,8 @@ class Run {
       return undefined;
     }
     if (isThenable(result)) {
+      // Listed before any turn of the event loop, so an abort of a started message finds it.
+      (this.running ??= new Array(this.n))[k] = ctx;
       return Promise.resolve(result as PromiseLike<unknown>).then(
         (value) => this.ok(k, value),
         (error: unknown) => this.fail(k, error),
@@ -399,11 +410,13 @@ class Run {
     return undefined;
   }
 
-  async group(from: number, to: number): Promise<void> {
+  /** Runs messages `from .. to - 1` in order; a promise only once one of them returns one. */
+  group(from: number, to: number): Promise<void> | undefined {
     for (let k = from; k < to; k++) {
       const pending = this.item(k);
-      if (pending !== undefined) await pending;
+      if (pending !== undefined) return pending.then(() => this.group(k + 1, to));
     }
+    return undefined;
   }
 
   result(ms: number): unknown {
@@ -430,38 +443,70 @@ class LoadFailure {
   constructor(readonly error: unknown) {}
 }
 
-async function run(payload: RunPayload): Promise<unknown> {
-  if (!setupReady) await setup();
+/**
+ * Runs a pool task. Synchronous when every message is (the common case of a batch): no
+ * promise a task, the result goes straight back to piscina.
+ */
+function run(payload: RunPayload): unknown {
+  if (!setupReady) return setup().then(() => runLoaded(payload));
+  return runLoaded(payload);
+}
+
+function runLoaded(payload: RunPayload): unknown {
   const loaded: (LoadedWorker | LoadFailure)[] = [];
   for (const w of payload.w) {
-    const found = workers.get(`${w[0]}\0${w[3]}#${w[4]}`);
-    if (found !== undefined) loaded.push(found);
-    else loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
+    const found = workers.get(workerKey(w));
+    if (found === undefined) return loadAll(payload.w).then((all) => execute(payload, all));
+    loaded.push(found);
   }
+  return execute(payload, loaded);
+}
+
+async function loadAll(list: readonly WireWorker[]): Promise<(LoadedWorker | LoadFailure)[]> {
+  const loaded: (LoadedWorker | LoadFailure)[] = [];
+  for (const w of list) {
+    loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
+  }
+  return loaded;
+}
+
+function execute(payload: RunPayload, loaded: readonly (LoadedWorker | LoadFailure)[]): unknown {
   const started = performance.now();
   const job = new Run(payload, loaded);
   runs.add(job);
+  let pending: Promise<void>[] | undefined;
   try {
-    const count = payload.b.length;
-    const pending: Promise<void>[] = [];
     if (payload.g === null) {
-      for (let k = 0; k < count; k++) {
+      for (let k = 0; k < job.n; k++) {
         const p = job.item(k);
-        if (p !== undefined) pending.push(p);
+        if (p !== undefined) (pending ??= []).push(p);
       }
     } else {
       let from = 0;
       for (const size of payload.g) {
         const p = job.group(from, from + size);
-        pending.push(p);
+        if (p !== undefined) (pending ??= []).push(p);
         from += size;
       }
     }
-    if (pending.length > 0) await Promise.all(pending);
-  } finally {
+  } catch (error) {
     runs.delete(job);
+    throw error;
   }
-  return job.result(performance.now() - started);
+  if (pending === undefined) {
+    runs.delete(job);
+    return job.result(performance.now() - started);
+  }
+  return Promise.all(pending).then(
+    () => {
+      runs.delete(job);
+      return job.result(performance.now() - started);
+    },
+    (error: unknown) => {
+      runs.delete(job);
+      throw error;
+    },
+  );
 }
 
 /**
@@ -504,6 +549,6 @@ async function load(payload: LoadPayload): Promise<LoadResult> {
 }
 
 /** The pool task handler (internal): runs messages or checks modules. */
-export function handleTask(payload: RunPayload | LoadPayload): Promise<unknown> {
+export function handleTask(payload: RunPayload | LoadPayload): unknown {
   return "l" in payload ? load(payload) : run(payload);
 }
