@@ -532,7 +532,6 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   }
 
   #failed(posted: Posted, error: unknown): void {
-    this.#tasks.delete(posted);
     this.#occupancy(performance.now());
     if (--this.#inFlight === 0) this.#drained?.();
     const items = posted.items;
@@ -578,6 +577,9 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       }
       if (again.length > 0) pending.push(again.length === 1 ? (again[0] as Item) : again);
     }
+    // Only now may the task's slots go to another task: every message's "started" has been
+    // read (structured clone above may run a message's getters, which may post more).
+    this.#tasks.delete(posted);
     for (let i = pending.length - 1; i >= 0; i--) {
       const unit = pending[i] as Unit;
       for (const item of Array.isArray(unit) ? unit : [unit]) {
