@@ -1,13 +1,14 @@
 // Thread dispatch throughput beside raw piscina and raw worker_threads, on the same work:
 // 100k trivial messages and 10k ~1 ms CPU messages, up to 1000 in flight, 2 threads.
 // Contenders run interleaved in rounds (A B C A B C ...), so a busy machine slows them alike.
+import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Channel } from "@workers/channels";
 import { Piscina } from "piscina";
 import { createThreadDispatcher } from "../src/dispatch/thread/thread-dispatcher.js";
 import type { ThreadTask } from "../src/dispatch/types.js";
-import { startWorkers } from "../src/index.js";
+import { startWorkers, type WorkersSystem } from "../src/index.js";
 import { spin } from "./thread-work.js";
 
 const THREADS = 2;
@@ -41,11 +42,34 @@ interface Elapsed {
   readonly ms: number;
   /** CPU time of the whole process (main thread and every thread), in microseconds. */
   readonly cpuUs: number;
+  /** CPU time of the main thread alone, in microseconds (NaN where it cannot be read). */
+  readonly mainUs: number;
+}
+
+/**
+ * CPU time of the main thread so far (us): `process.threadCpuUsage` (Node 23.9+), else Linux's
+ * scheduler figure for the thread, else NaN. On a shared machine it moves far less than the
+ * wall clock, and the main thread is what a batch row spends most of its time in.
+ */
+function mainThreadUs(): number {
+  const own = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (own !== undefined) {
+    const used = own.call(process);
+    return used.user + used.system;
+  }
+  try {
+    const sched = readFileSync(`/proc/self/task/${process.pid}/sched`, "utf8");
+    const ms = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(sched)?.[1];
+    return ms === undefined ? Number.NaN : Number(ms) * 1000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Keeps `IN_FLIGHT` messages outstanding until `total` are done. */
 async function drive(c: Contender, total: number): Promise<Elapsed> {
   const cpu = process.cpuUsage();
+  const main = mainThreadUs();
   const started = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -58,7 +82,7 @@ async function drive(c: Contender, total: number): Promise<Elapsed> {
   await Promise.all(Array.from({ length: Math.max(1, Math.floor(IN_FLIGHT / c.size)) }, lane));
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { ms, cpuUs: used.user + used.system };
+  return { ms, cpuUs: used.user + used.system, mainUs: mainThreadUs() - main };
 }
 
 /** Iterations of `spin` that take about 1 ms here. */
@@ -72,7 +96,12 @@ function calibrate(): number {
   return Math.round(best);
 }
 
-const range = (i: number, size: number): number[] => Array.from({ length: size }, (_, k) => i + k);
+/** `[i, i + size)`. A loop, not `Array.from({ length })`, whose property lookups the batch rows would pay. */
+function range(i: number, size: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < size; k++) out.push(i + k);
+  return out;
+}
 
 function rawWorkerThreads(kind: Kind, size: number, iters: number): Contender {
   const workers = Array.from(
@@ -107,6 +136,52 @@ function rawWorkerThreads(kind: Kind, size: number, iters: number): Contender {
   };
 }
 
+/**
+ * Raw piscina under the system rows' harness: each message is sent on its own and its lane
+ * waits for its own result (a promise and a map entry per message, as the `startWorkers
+ * command()` rows pay), while the messages travel `size` to a pool task, like a batch worker's.
+ * A partial batch goes once the messages sent in the same turn are in (`maxWaitMs: 0`).
+ */
+function rawPiscinaPerMessage(size: number): Contender {
+  const pool = new Piscina({
+    filename: workUrl,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+    execArgv,
+  });
+  const waiting = new Map<number, () => void>();
+  let batch: number[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (batch.length === 0) return;
+    const msgs = batch;
+    batch = [];
+    void pool.run(msgs, { name: "rawTrivialBatch" }).then((out: number[]) => {
+      for (const v of out) {
+        const done = waiting.get(v);
+        waiting.delete(v);
+        done?.();
+      }
+    });
+  };
+  return {
+    name: `raw piscina, batches of ${size}, a promise per message`,
+    size: 1,
+    send: (i) => {
+      const done = new Promise<void>((resolve) => waiting.set(i, resolve));
+      batch.push(i);
+      if (batch.length >= size) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+      return done;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
 function rawPiscina(kind: Kind, size: number, iters: number): Contender {
   const pool = new Piscina({
     filename: workUrl,
@@ -137,15 +212,21 @@ function dispatcher(kind: Kind, size: number, iters: number): Contender {
   const signal = new AbortController().signal;
   const headers = {};
   let ids = 0;
-  // What a worker loop hands over for each message.
-  const task = (body: number): ThreadTask => ({
-    worker,
-    ref,
-    body,
-    headers,
-    messageId: String(++ids),
-    signal,
-  });
+  // What a worker loop hands over for each message: like the runtime's, its id is built only
+  // when read (the pool reads it only when a setup module is configured).
+  class Task implements ThreadTask {
+    readonly worker = worker;
+    readonly ref = ref;
+    readonly headers = headers;
+    readonly signal = signal;
+    #id: string | undefined = undefined;
+    constructor(readonly body: number) {}
+    get messageId(): string {
+      this.#id ??= String(++ids);
+      return this.#id;
+    }
+  }
+  const task = (body: number): ThreadTask => new Task(body);
   return {
     name: size > 1 ? `thread dispatcher runBatch(${size})` : "thread dispatcher run() (defaults)",
     size,
@@ -184,13 +265,22 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
     {},
     { threads: { min: THREADS, max: THREADS, execArgv: tsxHooks }, baseUrl: import.meta.url },
   );
+  // Once started, messages go to the system itself: awaiting the start promise again for each
+  // message would charge the system a microtask turn that is the harness's.
+  let ready: WorkersSystem | undefined;
+  void started.then((s) => {
+    ready = s;
+  });
   const body = kind === "cpu" ? () => iters : (i: number) => i;
   const name = `startWorkers ${via}()${size > 1 ? `, batch ${size}` : ""}`;
   if (via === "request") {
     return {
       name,
       size: 1,
-      send: async (i) => (await started).request("bench", body(i)),
+      send: (i) =>
+        ready === undefined
+          ? started.then((s) => s.request("bench", body(i)))
+          : ready.request("bench", body(i)),
       close: async () => (await started).stop(),
     };
   }
@@ -224,7 +314,7 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
     name,
     size: 1,
     send: async (i) => {
-      const sys = await started;
+      const sys = ready ?? (await started);
       if (!consuming) {
         consuming = true;
         void consume();
@@ -246,19 +336,21 @@ interface Row {
   readonly rate: number;
   readonly baseline: number;
   readonly cpuUsPerMsg: number;
+  readonly mainUsPerMsg: number;
 }
 
 /** Runs `total` messages through each contender, interleaved in rounds; one row each. */
 async function compare(work: string, total: number, contenders: Contender[]): Promise<Row[]> {
   const warm = Math.min(total, 2000);
   for (const c of contenders) await drive(c, warm); // threads started, modules compiled
-  const elapsed = contenders.map(() => ({ ms: 0, cpuUs: 0 }));
+  const elapsed = contenders.map(() => ({ ms: 0, cpuUs: 0, mainUs: 0 }));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [k, c] of contenders.entries()) {
       const round = await drive(c, total / ROUNDS);
-      const sum = elapsed[k] as { ms: number; cpuUs: number };
+      const sum = elapsed[k] as { ms: number; cpuUs: number; mainUs: number };
       sum.ms += round.ms;
       sum.cpuUs += round.cpuUs;
+      sum.mainUs += round.mainUs;
     }
   }
   for (const c of contenders) await c.close();
@@ -270,19 +362,21 @@ async function compare(work: string, total: number, contenders: Contender[]): Pr
     rate: rates[k] as number,
     baseline,
     cpuUsPerMsg: (elapsed[k] as { cpuUs: number }).cpuUs / total,
+    mainUsPerMsg: (elapsed[k] as { mainUs: number }).mainUs / total,
   }));
 }
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    "| work | contender | msgs/s | vs raw piscina (defaults) | CPU us/msg (all threads) |",
-    "| --- | --- | ---: | ---: | ---: |",
+    "| work | contender | msgs/s | vs raw piscina (defaults) | CPU us/msg (all threads) | CPU us/msg (main thread) |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const rate = Math.round(r.rate).toLocaleString("en-US");
     const ratio = (r.rate / r.baseline).toFixed(2);
+    const main = Number.isNaN(r.mainUsPerMsg) ? "n/a" : r.mainUsPerMsg.toFixed(2);
     lines.push(
-      `| ${r.work} | ${r.contender} | ${rate} | ${ratio}x | ${r.cpuUsPerMsg.toFixed(1)} |`,
+      `| ${r.work} | ${r.contender} | ${rate} | ${ratio}x | ${r.cpuUsPerMsg.toFixed(1)} | ${main} |`,
     );
   }
   return lines.join("\n");
@@ -303,6 +397,7 @@ export async function run(): Promise<void> {
         rawWorkerThreads("trivial", 1, iters),
         dispatcher("trivial", 1, iters),
         rawPiscina("trivial", BATCH, iters),
+        rawPiscinaPerMessage(BATCH),
         rawWorkerThreads("trivial", BATCH, iters),
         dispatcher("trivial", BATCH, iters),
         system("trivial", 1, iters, "command"),
@@ -325,6 +420,33 @@ export async function run(): Promise<void> {
   }
   console.log(`\nthread dispatch: ${THREADS} threads, up to ${IN_FLIGHT} in flight\n`);
   console.log(table(rows));
+  const batched = targets(rows);
+  if (batched !== "") console.log(`\n${batched}`);
+}
+
+/**
+ * The batch rows against both raw piscina batch rows: the plain one (one promise per batch)
+ * and the one that pays the system rows' harness (a promise and a map entry per message).
+ */
+function targets(rows: readonly Row[]): string {
+  const rate = (name: string): number | undefined => rows.find((r) => r.contender === name)?.rate;
+  const plain = rate(`raw piscina, batches of ${BATCH}`);
+  const perMessage = rate(`raw piscina, batches of ${BATCH}, a promise per message`);
+  if (plain === undefined || perMessage === undefined) return "";
+  const lines = [
+    `| batch ${BATCH} row | vs raw piscina, batches of ${BATCH} | vs the same, a promise per message |`,
+    "| --- | ---: | ---: |",
+  ];
+  for (const name of [
+    `thread dispatcher runBatch(${BATCH})`,
+    `startWorkers command(), batch ${BATCH}`,
+    `startWorkers request(), batch ${BATCH}`,
+  ]) {
+    const r = rate(name);
+    if (r === undefined) continue;
+    lines.push(`| ${name} | ${(r / plain).toFixed(2)}x | ${(r / perMessage).toFixed(2)}x |`);
+  }
+  return lines.join("\n");
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await run();

@@ -63,6 +63,64 @@ describe("abort", () => {
     await expect(d.run(task(fixture("control", "count"), counter))).resolves.toBe(1);
   });
 
+  test("a signal shared by many messages aborts each of them, posted or queued, and nothing else", async () => {
+    const gate = latch();
+    const blocked = d.run(task(fixture("control", "block"), gate));
+    await started(gate);
+    const counter = latch();
+    const shared = new AbortController();
+    const signal = shared.signal;
+    // Posted to the blocked thread (two tasks per thread), waiting behind `block`.
+    const posted = d.run(task(fixture("control", "count"), counter, { signal }));
+    // Queued in the dispatcher: the thread takes no third task.
+    const batch = d.runBatch([
+      task(fixture("control", "count"), counter, { signal }),
+      task(fixture("basic", "echo"), "not aborted"),
+      task(fixture("control", "count"), counter, { signal }),
+    ]);
+    const queued = d.run(task(fixture("control", "count"), counter, { signal }));
+    const reason = new Error("stop deadline");
+    shared.abort(reason);
+    await expect(posted).rejects.toBe(reason);
+    await expect(queued).rejects.toBe(reason);
+    release(gate);
+    await expect(blocked).resolves.toBe("released");
+    await expect(batch).resolves.toEqual([
+      { ok: false, error: reason },
+      { ok: true, value: "not aborted" },
+      { ok: false, error: reason },
+    ]);
+    // None of the aborted messages ran: the next count is the first.
+    await expect(d.run(task(fixture("control", "count"), counter))).resolves.toBe(1);
+  });
+
+  test("more messages in flight than the slot table holds still each get their outcome, and slots are reused after they wrap around", async () => {
+    const big = dispatcher({ min: 1, max: 1, concurrentTasksPerThread: 2, maxQueue: 100_000 });
+    try {
+      // One task of 40 000: the messages past the 32 768 slots run untracked.
+      const bodies = Array.from({ length: 40_000 }, (_, i) => i);
+      const outcomes = await big.runBatch(bodies.map((i) => task(fixture("basic", "echo"), i)));
+      expect(outcomes.every((o, i) => o.ok && o.value === i)).toBe(true);
+      // Sequence numbers are past the table's size now: a message aborted before it starts is
+      // still skipped through its (wrapped) slot.
+      const gate = latch();
+      const blocked = big.run(task(fixture("control", "block"), gate));
+      await started(gate);
+      const counter = latch();
+      const controller = new AbortController();
+      const skipped = big.run(
+        task(fixture("control", "count"), counter, { signal: controller.signal }),
+      );
+      controller.abort(new Error("cancelled"));
+      await expect(skipped).rejects.toThrow("cancelled");
+      release(gate);
+      await expect(blocked).resolves.toBe("released");
+      await expect(big.run(task(fixture("control", "count"), counter))).resolves.toBe(1);
+    } finally {
+      await big.close();
+    }
+  });
+
   test("a running message that ignores its aborted signal loses its thread after the grace period", async () => {
     const strict = dispatcher({ min: 1, max: 1, concurrentTasksPerThread: 1 }, undefined, 0);
     try {

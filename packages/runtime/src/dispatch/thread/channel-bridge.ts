@@ -18,6 +18,14 @@ export interface ShutdownOutcome {
   readonly unanswered: number;
 }
 
+/** The message a channel operation names, while it is unsettled. */
+export interface OpIssuer {
+  /** Its signal: a `put` still parked when it aborts ends with its reason. */
+  readonly task: { readonly signal: AbortSignal };
+  /** With `captureContext`: the async context the operation is carried out in. */
+  readonly context: ContextRunner | undefined;
+}
+
 /** A pool thread, as the shutdown round needs it. */
 export interface PoolThread {
   readonly threadId: number;
@@ -36,21 +44,12 @@ export class ChannelBridge {
   /** Threads asked to shut down, until they answer (or their port closes). */
   readonly #shutdowns = new Map<MessagePort, Answer>();
   readonly #channelOp: ChannelOp;
-  readonly #signalOf: (seq: number) => AbortSignal | undefined;
-  readonly #contextOf: ((seq: number) => ContextRunner | undefined) | undefined;
+  readonly #issuerOf: (seq: number) => OpIssuer | undefined;
 
-  /**
-   * `signalOf` gives the signal of the message an operation names (a put parked for it ends
-   * when it aborts), `contextOf` its async context, while the message is unsettled.
-   */
-  constructor(
-    channelOp: ChannelOp,
-    signalOf: (seq: number) => AbortSignal | undefined,
-    contextOf?: (seq: number) => ContextRunner | undefined,
-  ) {
+  /** `issuerOf` gives the message an operation names (by sequence number) while it is unsettled. */
+  constructor(channelOp: ChannelOp, issuerOf: (seq: number) => OpIssuer | undefined) {
     this.#channelOp = channelOp;
-    this.#signalOf = signalOf;
-    this.#contextOf = contextOf;
+    this.#issuerOf = issuerOf;
   }
 
   /** Takes a thread's message to the pool; adopts it when it hands over a control port. */
@@ -141,15 +140,14 @@ export class ChannelBridge {
   }
 
   #op(port: MessagePort, request: OpRequest): void {
-    const context =
-      request.q === undefined || this.#contextOf === undefined
-        ? undefined
-        : this.#contextOf(request.q);
-    if (context === undefined) this.#carry(port, request);
-    else context(() => this.#carry(port, request));
+    const issuer = request.q === undefined ? undefined : this.#issuerOf(request.q);
+    const context = issuer?.context;
+    const signal = issuer?.task.signal;
+    if (context === undefined) this.#carry(port, request, signal);
+    else context(() => this.#carry(port, request, signal));
   }
 
-  #carry(port: MessagePort, request: OpRequest): void {
+  #carry(port: MessagePort, request: OpRequest, signal: AbortSignal | undefined): void {
     const reply = (response: OpResponse): void => {
       try {
         port.postMessage(response);
@@ -164,7 +162,7 @@ export class ChannelBridge {
         channel: request.c,
         op: request.o,
         value: request.v,
-        signal: request.q === undefined ? undefined : this.#signalOf(request.q),
+        signal,
       });
     } catch (error) {
       reply({ id: request.id, err: encodeThrown(error) });

@@ -1,5 +1,9 @@
 // The wire format between the dispatcher (main thread) and the thread host. Kept flat (arrays,
 // few objects) because structured clone cost grows with the number of objects per task.
+//
+// Every array that crosses is packed (built by `push` or `packed`, never `new Array(n)`): V8's
+// serializer writes a holey array as a sparse one, property by property, and the other side
+// rebuilds it the same way, several times slower than a dense array of the same values.
 
 import type { WireThrown } from "./error-codec.js";
 
@@ -12,6 +16,18 @@ export const SLOT_ABORTED = -1;
 
 /** Number of Int32 slots shared with the threads (messages beyond it run untracked). */
 export const SLOT_COUNT: number = 1 << 15;
+
+/** An array of `n` times `value`, packed (see above). */
+export function packed<T>(n: number, value: T): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(value);
+  return out;
+}
+
+/** The slot of the message with sequence number `seq` (while it has one, see `RunPayload.t`). */
+export function slotOf(seq: number): number {
+  return seq % SLOT_COUNT;
+}
 
 /** A worker as sent to the thread: name, kind, input channel (or null), module URL, export. */
 export type WireWorker = readonly [string, "command" | "ticker", string | null, string, string];
@@ -27,10 +43,16 @@ export interface RunPayload {
   readonly b: readonly unknown[];
   /** Headers per message (`0` for none); `null` when no message has any. */
   readonly h: readonly (Readonly<Record<string, string>> | 0)[] | null;
-  /** Slot per message (-1: untracked). */
-  readonly s: Int32Array;
-  /** Sequence number per message (what an abort names). */
-  readonly q: Float64Array;
+  /**
+   * How many messages, from the first, have a slot (`slotOf` their sequence number); the
+   * others run untracked (more than `SLOT_COUNT` messages were in flight).
+   */
+  readonly t: number;
+  /**
+   * Sequence number of the first message (what an abort and a channel operation name); the
+   * messages of a task are numbered consecutively, so message `k` is `q + k`.
+   */
+  readonly q: number;
   /** Sizes of consecutive groups run in order; `null`: every message is independent. */
   readonly g: readonly number[] | null;
   /** Message ids, sent only when a setup module (whose `around` sees them) is configured. */
@@ -47,8 +69,11 @@ export const OUT_OK = 0;
 export const OUT_ERROR = 1;
 export const OUT_SKIPPED = 2;
 
-/** A run response: status and value (result or encoded error) per message, and the run time (ms). */
-export type RunResult = readonly [Uint8Array, readonly unknown[], number];
+/**
+ * A run response: status per message (`null` when every message returned a value), value
+ * (result or encoded error) per message, and the run time (ms).
+ */
+export type RunResult = readonly [Uint8Array | null, readonly unknown[], number];
 
 /** A load response: one entry per ref, `null` when it loaded; or the setup module's error. */
 export type LoadResult = readonly (WireThrown | null)[] | { readonly setup: WireThrown };

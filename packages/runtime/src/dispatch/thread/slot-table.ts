@@ -1,6 +1,11 @@
 // Per-message state shared with the threads (internal): a slot says whether its message was
 // posted, aborted before it started (the thread skips it), or started (and in which thread).
-import { SLOT_ABORTED, SLOT_COUNT, SLOT_POSTED } from "./protocol.js";
+//
+// A message's slot is its sequence number modulo SLOT_COUNT: the messages of a pool task are
+// numbered consecutively, so a task carries two numbers (first message, how many have slots)
+// instead of an array, and nothing is allocated or freed per message. A slot is reused only
+// once the pool task of its previous message completed (see `tracked`).
+import { SLOT_ABORTED, SLOT_COUNT, SLOT_POSTED, slotOf } from "./protocol.js";
 
 export class SlotTable {
   /** Given to every thread (`workerData`). */
@@ -8,23 +13,27 @@ export class SlotTable {
     SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT,
   );
   readonly #states = new Int32Array(this.shared);
-  readonly #free = new Int32Array(SLOT_COUNT);
-  #top = SLOT_COUNT;
 
-  constructor() {
-    for (let i = 0; i < SLOT_COUNT; i++) this.#free[i] = SLOT_COUNT - 1 - i;
-  }
-
-  /** A slot in the posted state, or -1 when all are taken (the message then runs untracked). */
-  alloc(): number {
-    if (this.#top === 0) return -1;
-    const slot = this.#free[--this.#top] as number;
-    Atomics.store(this.#states, slot, SLOT_POSTED);
-    return slot;
-  }
-
-  free(slot: number): void {
-    this.#free[this.#top++] = slot;
+  /**
+   * How many of the `count` messages numbered from `first` get a slot, when the oldest
+   * message still in a pool task is numbered `oldest` (a slot must not be shared with a
+   * message in flight; the others run untracked). Their slots are reset to "posted".
+   */
+  tracked(first: number, count: number, oldest: number): number {
+    const n = Math.max(0, Math.min(count, oldest + SLOT_COUNT - first));
+    if (n === 0) return 0;
+    // Plain writes: no thread reads these slots until the pool task that carries them is
+    // posted (the post publishes them), and every thread is done with their previous
+    // messages (whose pool tasks completed).
+    const start = slotOf(first);
+    const end = start + n;
+    if (end <= SLOT_COUNT) {
+      this.#states.fill(SLOT_POSTED, start, end);
+    } else {
+      this.#states.fill(SLOT_POSTED, start, SLOT_COUNT);
+      this.#states.fill(SLOT_POSTED, 0, end - SLOT_COUNT);
+    }
+    return n;
   }
 
   /** Whether the thread has started the message (or it was aborted before starting). */

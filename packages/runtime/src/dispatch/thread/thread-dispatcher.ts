@@ -19,6 +19,7 @@ import type {
   ThreadDispatcher,
   ThreadPoolStats,
   ThreadTask,
+  WorkerInfo,
 } from "../types.js";
 import { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
@@ -28,8 +29,10 @@ import {
   type LoadResult,
   OUT_ERROR,
   OUT_OK,
+  packed,
   type RunPayload,
   type RunResult,
+  slotOf,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
@@ -40,6 +43,7 @@ import { transferListOf } from "./transfer.js";
 import {
   type AbortTarget,
   Item,
+  ItemWatch,
   Owner,
   POSTED,
   Posted,
@@ -86,14 +90,17 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   readonly #slots = new SlotTable();
   readonly #aborts: BroadcastChannel;
   readonly #bridge: ChannelBridge;
-  readonly #watches = new WeakMap<AbortSignal, Item | SignalWatch>();
+  readonly #watches = new WeakMap<AbortSignal, ItemWatch | SignalWatch>();
+  /** The last signal found to have a `SignalWatch`: its next messages skip the lookup. */
+  #watched: AbortSignal | undefined = undefined;
   /**
-   * Each unsettled message by sequence number: a channel operation from its thread is carried
-   * out under its signal (and, with `captureContext`, in its async context).
+   * Pool tasks in flight. A channel operation from a thread names its message by sequence
+   * number and is carried out under its signal (and, with `captureContext`, in its async
+   * context); the message is found here (a handful of tasks, not a map entry per message).
    */
-  readonly #items = new Map<number, Item>();
-  /** With `captureContext`: each unsettled message's async context, by sequence number. */
-  readonly #contexts: Map<number, ContextRunner> | undefined;
+  readonly #tasks = new Set<Posted>();
+  /** Capture each message's async context for its channel operations. */
+  readonly #capture: boolean;
   readonly #capacity: number;
   readonly #queue: Unit[] = [];
   #head = 0;
@@ -122,8 +129,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     this.#aborts.unref();
     const o = this.#options;
     this.#capacity = o.max * o.concurrentTasksPerThread;
-    const capture = options.captureContext === true;
-    this.#contexts = capture ? new Map() : undefined;
+    this.#capture = options.captureContext === true;
     const data: ThreadData = {
       slots: this.#slots.shared,
       abortChannel,
@@ -153,13 +159,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       // the threads get the process's environment (as of now) without them.
       ...(flags.nodeOptions === undefined ? {} : { env: threadEnv(flags.nodeOptions) }),
     });
-    const contexts = this.#contexts;
-    const items = this.#items;
-    this.#bridge = new ChannelBridge(
-      options.channelOp,
-      (seq) => items.get(seq)?.task.signal,
-      contexts === undefined ? undefined : (seq) => contexts.get(seq),
-    );
+    this.#bridge = new ChannelBridge(options.channelOp, (seq) => this.#find(seq));
     this.#pool.on("message", (message: unknown) => this.#bridge.attach(message));
     // A thread that dies while idle is replaced on demand; nothing was lost with it.
     this.#pool.on("error", () => {});
@@ -218,8 +218,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     if (refused !== undefined) return Promise.reject(refused);
     if (task.signal.aborted) return Promise.reject(task.signal.reason);
     const owner = new Owner(1, true);
-    const context =
-      this.#contexts === undefined ? undefined : (task.context ?? AsyncLocalStorage.snapshot());
+    const context = this.#capture ? (task.context ?? AsyncLocalStorage.snapshot()) : undefined;
     this.#enqueue(this.#item(task, owner, 0, context));
     return owner.promise;
   }
@@ -229,11 +228,19 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const refused = this.#refuse(tasks.length);
     if (refused !== undefined) return Promise.reject(refused);
     const owner = new Owner(tasks.length, false);
-    const shared = this.#contexts === undefined ? undefined : AsyncLocalStorage.snapshot();
+    const shared = this.#capture ? AsyncLocalStorage.snapshot() : undefined;
     const items: Item[] = [];
+    // A batch's messages mostly share one signal: it is asked once whether it aborted (no
+    // user code runs in this loop, so the answer holds).
+    let signal: AbortSignal | undefined;
+    let aborted = false;
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i] as ThreadTask;
-      if (task.signal.aborted) {
+      if (task.signal !== signal) {
+        signal = task.signal;
+        aborted = signal.aborted;
+      }
+      if (aborted) {
         (owner.outcomes as TaskOutcome[])[i] = { ok: false, error: task.signal.reason };
         owner.remaining--;
       } else {
@@ -330,25 +337,29 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   }
 
   #item(task: ThreadTask, owner: Owner, index: number, context: ContextRunner | undefined): Item {
-    const item = new Item(this, task, owner, index, this.#seq++);
-    this.#items.set(item.seq, item);
-    if (context !== undefined) this.#contexts?.set(item.seq, context);
-    const signal = task.signal;
-    const seen = this.#watches.get(signal);
-    if (seen === undefined) {
-      this.#watches.set(signal, item);
-      signal.addEventListener("abort", item, once);
-    } else if (seen instanceof SignalWatch) {
-      seen.items.add(item);
-    } else {
-      const watch = new SignalWatch(this);
-      watch.items.add(item);
-      this.#watches.set(signal, watch);
-      signal.addEventListener("abort", watch, once);
-    }
+    const item = new Item(task, owner, index, context);
+    // Messages that share a signal (the system's stop signal) pay nothing here.
+    if (task.signal !== this.#watched) this.#watch(task.signal, item);
     this.#outstanding++;
     this.#queued++;
     return item;
+  }
+
+  /** Makes sure an abort of `signal` reaches `item`. */
+  #watch(signal: AbortSignal, item: Item): void {
+    const seen = this.#watches.get(signal);
+    if (seen === undefined) {
+      const watch = new ItemWatch(this, item);
+      this.#watches.set(signal, watch);
+      signal.addEventListener("abort", watch, once);
+      return;
+    }
+    if (!(seen instanceof SignalWatch)) {
+      const watch = new SignalWatch(this, signal);
+      this.#watches.set(signal, watch);
+      signal.addEventListener("abort", watch, once);
+    }
+    this.#watched = signal;
   }
 
   #enqueue(unit: Unit): void {
@@ -380,18 +391,20 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
                 Math.ceil(this.#queued / this.#options.max),
               ),
             );
-      const items: Item[] = [];
+      let items: Item[] = [];
       let groups: number[] | null = null;
       while (this.#head < queue.length) {
         const unit = queue[this.#head] as Unit;
         if (Array.isArray(unit)) {
-          const live = unit.filter((item) => item.state === QUEUED);
+          const live = allQueued(unit) ? unit : unit.filter((item) => item.state === QUEUED);
           if (live.length > 0 && items.length > 0 && items.length + live.length > limit) break;
           queue[this.#head++] = undefined as never;
           if (live.length === 0) continue;
           groups ??= items.map(() => 1);
           groups.push(live.length);
-          for (const item of live) items.push(item);
+          // A batch alone (the common case) is posted as it is: the array is the queue's.
+          if (items.length === 0) items = live;
+          else for (const item of live) items.push(item);
         } else {
           if (unit.state !== QUEUED) {
             queue[this.#head++] = undefined as never;
@@ -418,40 +431,54 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const n = items.length;
     const workers: WireWorker[] = [];
     let workerIndex: Uint8Array | null = null;
-    const bodies = new Array<unknown>(n);
+    const bodies: unknown[] = [];
     let headers: (Readonly<Record<string, string>> | 0)[] | null = null;
-    const slots = new Int32Array(n);
-    const seqs = new Float64Array(n);
-    const ids = this.#options.setup === null ? null : new Array<string>(n);
+    const base = this.#seq;
+    this.#seq += n;
+    // Slots are the sequence numbers modulo SLOT_COUNT, free once the tasks of the messages
+    // that had them completed: the oldest task in flight bounds how many this one may use.
+    const oldestTask = this.#tasks.values().next().value;
+    const tracked = this.#slots.tracked(base, n, oldestTask === undefined ? base : oldestTask.base);
+    const ids: string[] | null = this.#options.setup === null ? null : [];
     let transfers: Transferable[] | undefined;
     const now = performance.now();
     let oldest = now;
+    // The messages of a batch share their worker and (mostly) one empty headers object: each
+    // is looked at once a pool task.
+    let lastWorker: WorkerInfo | undefined;
+    let w = 0;
+    let noHeaders: object | undefined;
     for (let k = 0; k < n; k++) {
       const item = items[k] as Item;
       const task = item.task;
       item.state = POSTED;
+      item.seq = base + k;
       this.#queued--;
       if (item.owner.enqueuedAt < oldest) oldest = item.owner.enqueuedAt;
-      let w = 0;
-      while (w < workers.length && (workers[w] as WireWorker)[0] !== task.worker.name) w++;
-      // At most 64 messages are coalesced (a batch has one worker): the index fits a byte.
-      if (w === workers.length) {
-        workers.push([
-          task.worker.name,
-          task.worker.kind,
-          task.worker.in ?? null,
-          task.ref.url,
-          task.ref.exportName,
-        ]);
+      if (task.worker !== lastWorker) {
+        lastWorker = task.worker;
+        w = 0;
+        while (w < workers.length && (workers[w] as WireWorker)[0] !== task.worker.name) w++;
+        // At most 64 messages are coalesced (a batch has one worker): the index fits a byte.
+        if (w === workers.length) {
+          workers.push([
+            task.worker.name,
+            task.worker.kind,
+            task.worker.in ?? null,
+            task.ref.url,
+            task.ref.exportName,
+          ]);
+        }
       }
       if (w > 0) (workerIndex ??= new Uint8Array(n))[k] = w;
-      bodies[k] = task.body;
-      if (!isEmpty(task.headers)) (headers ??= new Array<0>(n).fill(0))[k] = task.headers;
-      const slot = this.#slots.alloc();
-      item.slot = slot;
-      slots[k] = slot;
-      seqs[k] = item.seq;
-      if (ids !== null) ids[k] = task.messageId;
+      bodies.push(task.body);
+      const h = task.headers;
+      if (h !== noHeaders) {
+        if (isEmpty(h)) noHeaders = h;
+        else (headers ??= packed<Readonly<Record<string, string>> | 0>(n, 0))[k] = h;
+      }
+      item.slot = k < tracked ? slotOf(base + k) : -1;
+      if (ids !== null) ids.push(task.messageId);
       const list = transferListOf(task.body);
       if (list !== undefined) (transfers ??= []).push(...list);
     }
@@ -461,12 +488,13 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       wi: workerIndex,
       b: bodies,
       h: headers,
-      s: slots,
-      q: seqs,
+      t: tracked,
+      q: base,
       g: groups,
       m: ids,
     };
-    const posted = new Posted(items, groups, now);
+    const posted = new Posted(items, groups, base, now);
+    this.#tasks.add(posted);
     this.#occupancy(now);
     this.#inFlight++;
     this.#pool
@@ -480,6 +508,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   // ---- outcomes ---------------------------------------------------------------------------
 
   #done(posted: Posted, out: RunResult): void {
+    this.#tasks.delete(posted);
     const now = performance.now();
     this.#occupancy(now);
     if (--this.#inFlight === 0) this.#drained?.();
@@ -494,7 +523,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       const item = items[k] as Item;
       this.#freeSlot(item);
       if (item.state === SETTLED) continue;
-      const status = statuses[k];
+      const status = statuses === null ? OUT_OK : statuses[k];
       if (status === OUT_OK) this.#settle(item, true, values[k]);
       else if (status === OUT_ERROR) this.#settle(item, false, decodeThrown(values[k] as never));
       else this.#settle(item, false, item.task.signal.reason);
@@ -548,6 +577,9 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
       }
       if (again.length > 0) pending.push(again.length === 1 ? (again[0] as Item) : again);
     }
+    // Only now may the task's slots go to another task: every message's "started" has been
+    // read (structured clone above may run a message's getters, which may post more).
+    this.#tasks.delete(posted);
     for (let i = pending.length - 1; i >= 0; i--) {
       const unit = pending[i] as Unit;
       for (const item of Array.isArray(unit) ? unit : [unit]) {
@@ -563,11 +595,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const wasQueued = item.state === QUEUED;
     item.state = SETTLED;
     if (wasQueued) this.#queued--;
-    this.#items.delete(item.seq);
-    this.#contexts?.delete(item.seq);
     // A listener left on the signal finds the item settled and does nothing.
-    const watch = this.#watches.get(item.task.signal);
-    if (watch instanceof SignalWatch) watch.items.delete(item);
     this.#completed++;
     const owner = item.owner;
     if (owner.outcomes === undefined) {
@@ -595,6 +623,37 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     this.#settle(item, false, item.task.signal.reason);
   }
 
+  /**
+   * A signal carried by several messages aborted: every unsettled one that carries it fails,
+   * posted ones first (in the order they were posted), then queued ones in queue order.
+   */
+  abortSignal(signal: AbortSignal): void {
+    const hit: Item[] = [];
+    for (const posted of this.#tasks) {
+      for (const item of posted.items) {
+        if (item.state === POSTED && item.task.signal === signal) hit.push(item);
+      }
+    }
+    hit.sort((a, b) => a.seq - b.seq);
+    const queue = this.#queue;
+    for (let i = this.#head; i < queue.length; i++) {
+      const unit = queue[i] as Unit;
+      for (const item of Array.isArray(unit) ? unit : [unit]) {
+        if (item.state === QUEUED && item.task.signal === signal) hit.push(item);
+      }
+    }
+    for (const item of hit) this.abortItem(item);
+  }
+
+  /** The unsettled posted message numbered `seq`. */
+  #find(seq: number): Item | undefined {
+    for (const posted of this.#tasks) {
+      const item = posted.find(seq);
+      if (item !== undefined) return item;
+    }
+    return undefined;
+  }
+
   #killAfterGrace(item: Item, slot: number): void {
     const timer = setTimeout(() => {
       // Still in flight (its slot is freed when its pool task completes): stop its thread.
@@ -608,9 +667,8 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     timer.unref();
   }
 
+  /** Its pool task completed: the message's slot goes with the task (see SlotTable). */
   #freeSlot(item: Item): void {
-    if (item.slot < 0) return;
-    this.#slots.free(item.slot);
     item.slot = -1;
   }
 }
@@ -631,6 +689,11 @@ function uncloneable(task: ThreadTask, cause: unknown): InvalidMessageError {
     `A message for thread worker "${task.worker.name}" cannot be cloned to a thread: ${describe(cause)}`,
     { cause },
   );
+}
+
+function allQueued(unit: readonly Item[]): boolean {
+  for (const item of unit) if (item.state !== QUEUED) return false;
+  return true;
 }
 
 function isEmpty(headers: object): boolean {

@@ -19,15 +19,16 @@ import {
   type OpRequest,
   type OpResponse,
   OUT_ERROR,
-  OUT_OK,
   OUT_SKIPPED,
   PORT_MARK,
+  packed,
   type RunPayload,
   type RunResult,
   SHUTDOWN_MARK,
   type ShutdownReply,
   SLOT_ABORTED,
   SLOT_POSTED,
+  slotOf,
   type ThreadData,
   type WireWorker,
 } from "./protocol.js";
@@ -44,6 +45,16 @@ type Around = (
 
 const data = workerData as ThreadData;
 const slots = new Int32Array(data.slots);
+
+// What the per-message path uses, bound once: a loader that compiles this module to CommonJS
+// (tsx, when the process runs with it) turns each use of an imported binding into a getter
+// call.
+const POSTED = SLOT_POSTED;
+const ABORTED = SLOT_ABORTED;
+const ERROR = OUT_ERROR;
+const SKIPPED = OUT_SKIPPED;
+const slotOfSeq = slotOf;
+const transferList = transferListOf;
 
 // ---- control port: channel operations travel to the main thread and back --------------------
 
@@ -144,11 +155,12 @@ function channelsFor(worker: string, seq: number): Record<string, ChannelProxy> 
 
 // ---- abort: the dispatcher broadcasts the sequence number of an aborted message -------------
 
-const running = new Map<number, ThreadContext>();
+/** Pool tasks running in this thread (a handful: `concurrentTasksPerThread`). */
+const runs = new Set<Run>();
 const aborts = new BroadcastChannel(data.abortChannel);
 aborts.onmessage = (event) => {
   const seq = (event as { data: number }).data;
-  running.get(seq)?.abort();
+  for (const run of runs) run.abort(seq);
 };
 aborts.unref();
 
@@ -161,8 +173,12 @@ class ThreadContext implements ThreadWorkerContext {
   #controller: AbortController | undefined;
   #aborted = false;
 
-  constructor(loaded: LoadedWorker, headers: Readonly<Record<string, string>>, seq: number) {
-    this.worker = loaded.info;
+  constructor(
+    info: ThreadContext["worker"],
+    headers: Readonly<Record<string, string>>,
+    seq: number,
+  ) {
+    this.worker = info;
     this.headers = headers;
     this.#seq = seq;
   }
@@ -255,8 +271,12 @@ function setup(): Promise<void> {
   return setupDone;
 }
 
+function workerKey(w: WireWorker): string {
+  return `${w[0]}\0${w[3]}#${w[4]}`;
+}
+
 async function loadWorker(w: WireWorker): Promise<LoadedWorker> {
-  const key = `${w[0]}\0${w[3]}#${w[4]}`;
+  const key = workerKey(w);
   const found = workers.get(key);
   if (found !== undefined) return found;
   const fn = await resolveFunction(w[3], w[4]);
@@ -273,53 +293,92 @@ const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 // ---- running a pool task --------------------------------------------------------------------
 
+/**
+ * One pool task: its messages' outcomes, gathered column by column (a status array only once
+ * a message did not return a value), and the ctx of each running message, for aborts. What
+ * is the same for every message of the task is read from the payload once.
+ */
 class Run {
-  readonly statuses: Uint8Array;
+  readonly n: number;
+  /** Sequence number of message 0 (message `k` is `first + k`). */
+  readonly first: number;
+  /** Messages `0 .. tracked - 1` have a slot. */
+  readonly tracked: number;
+  readonly bodies: readonly unknown[];
+  readonly headers: RunPayload["h"];
+  readonly workerIndex: Uint8Array | null;
+  readonly ids: readonly string[] | null;
+  /** Whether a worker of the task failed to load (then its messages fail). */
+  readonly failures: boolean;
+  statuses: Uint8Array | null = null;
   readonly values: unknown[];
+  /**
+   * The ctx of each message while it waits on a promise: what an abort of its sequence number
+   * reaches. A message that returns synchronously is not listed: an abort arrives by message,
+   * between turns of the event loop, so it can only ever find a message that awaits.
+   */
+  running: (ThreadContext | undefined)[] | undefined = undefined;
   transfers: Transferable[] | undefined;
   constructor(
-    readonly payload: RunPayload,
+    payload: RunPayload,
     readonly loaded: readonly (LoadedWorker | LoadFailure)[],
   ) {
     const n = payload.b.length;
-    this.statuses = new Uint8Array(n);
-    this.values = new Array(n);
+    this.n = n;
+    this.first = payload.q;
+    this.tracked = payload.t;
+    this.bodies = payload.b;
+    this.headers = payload.h;
+    this.workerIndex = payload.wi;
+    this.ids = payload.m;
+    this.failures = loaded.some((l) => l instanceof LoadFailure);
+    // Packed, so that it crosses back as a dense array (see protocol.ts).
+    this.values = packed(n, undefined);
   }
 
   ok(k: number, value: unknown): void {
-    this.statuses[k] = OUT_OK;
+    if (this.running !== undefined) this.running[k] = undefined;
     this.values[k] = value;
-    const list = transferListOf(value);
+    const list = transferList(value);
     if (list !== undefined) (this.transfers ??= []).push(...list);
   }
 
   fail(k: number, thrown: unknown): void {
-    this.statuses[k] = OUT_ERROR;
+    if (this.running !== undefined) this.running[k] = undefined;
+    (this.statuses ??= new Uint8Array(this.n))[k] = ERROR;
     this.values[k] = encodeThrown(thrown);
+  }
+
+  abort(seq: number): void {
+    const k = seq - this.first;
+    if (k >= 0 && k < this.n) this.running?.[k]?.abort();
   }
 
   /** Runs message `k`; returns a promise only when the function's result is one. */
   item(k: number): Promise<void> | undefined {
-    const payload = this.payload;
-    const slot = payload.s[k] as number;
-    const seq = payload.q[k] as number;
-    const loaded = this.loaded[payload.wi === null ? 0 : (payload.wi[k] as number)] as
+    const entry = this.loaded[this.workerIndex === null ? 0 : (this.workerIndex[k] as number)] as
       | LoadedWorker
       | LoadFailure;
-    if (loaded instanceof LoadFailure) {
-      this.fail(k, loaded.error);
+    // `instanceof` once a task (`failures`), not once a message.
+    if (this.failures && entry instanceof LoadFailure) {
+      this.fail(k, entry.error);
       return undefined;
     }
-    const headers = (payload.h?.[k] || noHeaders) as Readonly<Record<string, string>>;
-    const ctx = new ThreadContext(loaded, headers, seq);
-    // Registered before the slot says "started", so an abort that sees "started" finds it.
-    running.set(seq, ctx);
-    if (slot >= 0 && Atomics.compareExchange(slots, slot, SLOT_POSTED, threadId) === SLOT_ABORTED) {
-      running.delete(seq);
-      this.statuses[k] = OUT_SKIPPED;
+    const loaded = entry as LoadedWorker;
+    const seq = this.first + k;
+    const headers =
+      this.headers === null
+        ? noHeaders
+        : ((this.headers[k] || noHeaders) as Readonly<Record<string, string>>);
+    if (
+      k < this.tracked &&
+      Atomics.compareExchange(slots, slotOfSeq(seq), POSTED, threadId) === ABORTED
+    ) {
+      (this.statuses ??= new Uint8Array(this.n))[k] = SKIPPED;
       return undefined;
     }
-    const body = payload.b[k];
+    const ctx = new ThreadContext(loaded.info, headers, seq);
+    const body = this.bodies[k];
     let result: unknown;
     try {
       result =
@@ -330,38 +389,34 @@ class Run {
                 workerId: loaded.info.name,
                 channel: loaded.info.in,
                 dispatch: "thread",
-                messageId: payload.m?.[k] ?? "",
+                messageId: this.ids?.[k] ?? "",
               },
               headers,
               () => loaded.fn(ctx, body),
             );
     } catch (error) {
-      running.delete(seq);
       this.fail(k, error);
       return undefined;
     }
     if (isThenable(result)) {
+      // Listed before any turn of the event loop, so an abort of a started message finds it.
+      (this.running ??= new Array(this.n))[k] = ctx;
       return Promise.resolve(result as PromiseLike<unknown>).then(
-        (value) => {
-          running.delete(seq);
-          this.ok(k, value);
-        },
-        (error: unknown) => {
-          running.delete(seq);
-          this.fail(k, error);
-        },
+        (value) => this.ok(k, value),
+        (error: unknown) => this.fail(k, error),
       );
     }
-    running.delete(seq);
     this.ok(k, result);
     return undefined;
   }
 
-  async group(from: number, to: number): Promise<void> {
+  /** Runs messages `from .. to - 1` in order; a promise only once one of them returns one. */
+  group(from: number, to: number): Promise<void> | undefined {
     for (let k = from; k < to; k++) {
       const pending = this.item(k);
-      if (pending !== undefined) await pending;
+      if (pending !== undefined) return pending.then(() => this.group(k + 1, to));
     }
+    return undefined;
   }
 
   result(ms: number): unknown {
@@ -388,33 +443,70 @@ class LoadFailure {
   constructor(readonly error: unknown) {}
 }
 
-async function run(payload: RunPayload): Promise<unknown> {
-  if (!setupReady) await setup();
+/**
+ * Runs a pool task. Synchronous when every message is (the common case of a batch): no
+ * promise a task, the result goes straight back to piscina.
+ */
+function run(payload: RunPayload): unknown {
+  if (!setupReady) return setup().then(() => runLoaded(payload));
+  return runLoaded(payload);
+}
+
+function runLoaded(payload: RunPayload): unknown {
   const loaded: (LoadedWorker | LoadFailure)[] = [];
   for (const w of payload.w) {
-    const found = workers.get(`${w[0]}\0${w[3]}#${w[4]}`);
-    if (found !== undefined) loaded.push(found);
-    else loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
+    const found = workers.get(workerKey(w));
+    if (found === undefined) return loadAll(payload.w).then((all) => execute(payload, all));
+    loaded.push(found);
   }
+  return execute(payload, loaded);
+}
+
+async function loadAll(list: readonly WireWorker[]): Promise<(LoadedWorker | LoadFailure)[]> {
+  const loaded: (LoadedWorker | LoadFailure)[] = [];
+  for (const w of list) {
+    loaded.push(await loadWorker(w).catch((error: unknown) => new LoadFailure(error)));
+  }
+  return loaded;
+}
+
+function execute(payload: RunPayload, loaded: readonly (LoadedWorker | LoadFailure)[]): unknown {
   const started = performance.now();
   const job = new Run(payload, loaded);
-  const count = payload.b.length;
-  const pending: Promise<void>[] = [];
-  if (payload.g === null) {
-    for (let k = 0; k < count; k++) {
-      const p = job.item(k);
-      if (p !== undefined) pending.push(p);
+  runs.add(job);
+  let pending: Promise<void>[] | undefined;
+  try {
+    if (payload.g === null) {
+      for (let k = 0; k < job.n; k++) {
+        const p = job.item(k);
+        if (p !== undefined) (pending ??= []).push(p);
+      }
+    } else {
+      let from = 0;
+      for (const size of payload.g) {
+        const p = job.group(from, from + size);
+        if (p !== undefined) (pending ??= []).push(p);
+        from += size;
+      }
     }
-  } else {
-    let from = 0;
-    for (const size of payload.g) {
-      const p = job.group(from, from + size);
-      pending.push(p);
-      from += size;
-    }
+  } catch (error) {
+    runs.delete(job);
+    throw error;
   }
-  if (pending.length > 0) await Promise.all(pending);
-  return job.result(performance.now() - started);
+  if (pending === undefined) {
+    runs.delete(job);
+    return job.result(performance.now() - started);
+  }
+  return Promise.all(pending).then(
+    () => {
+      runs.delete(job);
+      return job.result(performance.now() - started);
+    },
+    (error: unknown) => {
+      runs.delete(job);
+      throw error;
+    },
+  );
 }
 
 /**
@@ -457,6 +549,6 @@ async function load(payload: LoadPayload): Promise<LoadResult> {
 }
 
 /** The pool task handler (internal): runs messages or checks modules. */
-export function handleTask(payload: RunPayload | LoadPayload): Promise<unknown> {
+export function handleTask(payload: RunPayload | LoadPayload): unknown {
   return "l" in payload ? load(payload) : run(payload);
 }

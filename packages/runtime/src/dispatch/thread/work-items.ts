@@ -1,10 +1,12 @@
 // The dispatcher's bookkeeping for messages on their way through the pool (internal).
 import { performance } from "node:perf_hooks";
-import type { TaskOutcome, ThreadTask } from "../types.js";
+import type { ContextRunner, TaskOutcome, ThreadTask } from "../types.js";
 
-/** What aborts a message when its signal fires. */
+/** What aborts messages when their signal fires. */
 export interface AbortTarget {
   abortItem(item: Item): void;
+  /** Aborts every unsettled message that carries `signal`. */
+  abortSignal(signal: AbortSignal): void;
 }
 
 /** Collects the outcomes of one `run` (a single message) or one `runBatch`. */
@@ -31,48 +33,70 @@ export const POSTED = 1;
 export const SETTLED = 2;
 type ItemState = typeof QUEUED | typeof POSTED | typeof SETTLED;
 
-/** One message on its way through the pool; listens to its signal (see `SignalWatch`). */
+/** One message on its way through the pool. */
 export class Item {
   state: ItemState = QUEUED;
   slot = -1;
+  /** Numbered when posted (consecutively within a pool task); what the thread calls it. */
+  seq = -1;
   attempts = 0;
 
   constructor(
-    readonly pool: AbortTarget,
     readonly task: ThreadTask,
     readonly owner: Owner,
     readonly index: number,
-    readonly seq: number,
+    /** With `captureContext`: where the message's channel operations are carried out. */
+    readonly context: ContextRunner | undefined,
+  ) {}
+}
+
+/** The abort listener of the first message that carries a signal (see `SignalWatch`). */
+export class ItemWatch {
+  constructor(
+    readonly pool: AbortTarget,
+    readonly item: Item,
   ) {}
 
   handleEvent(): void {
-    this.pool.abortItem(this);
+    this.pool.abortItem(this.item);
   }
 }
 
 /**
- * The abort listener shared by the second and later messages that carry the same signal (one
- * listener each would pile up on a long-lived signal). The first message listens itself: the
- * common case is a signal per message.
+ * The abort listener of a signal carried by more than one message (one listener each would
+ * pile up on a long-lived signal, such as the system's stop signal). It keeps no list: when
+ * the signal aborts, the pool looks for the messages that carry it (a rare event, while
+ * adding and removing every message to a set is paid by every message). The first message
+ * listens itself: the common case is a signal per message.
  */
 export class SignalWatch {
-  readonly items: Set<Item> = new Set();
-  constructor(readonly pool: AbortTarget) {}
+  constructor(
+    readonly pool: AbortTarget,
+    readonly signal: AbortSignal,
+  ) {}
 
   handleEvent(): void {
-    for (const item of this.items) this.pool.abortItem(item);
-    this.items.clear();
+    this.pool.abortSignal(this.signal);
   }
 }
 
 /** A queued unit: one message, or a batch's messages that run in order. */
 export type Unit = Item | Item[];
 
-/** A pool task in flight. */
+/** A pool task in flight: its messages are numbered `base`, `base + 1`, ... */
 export class Posted {
   constructor(
     readonly items: readonly Item[],
     readonly groups: readonly number[] | null,
+    readonly base: number,
     readonly postedAt: number,
   ) {}
+
+  /** The unsettled message numbered `seq`, if it is one of this task's. */
+  find(seq: number): Item | undefined {
+    const k = seq - this.base;
+    if (k < 0 || k >= this.items.length) return undefined;
+    const item = this.items[k] as Item;
+    return item.seq === seq && item.state === POSTED ? item : undefined;
+  }
 }
