@@ -83,7 +83,7 @@ export abstract class Worker implements ErrorSource {
   }
 
   /** Messages in flight (what `stop` waits for, then gives up on). */
-  get jobs(): ReadonlySet<Job> {
+  get jobs(): Iterable<Job> {
     return this.outcomes.jobs;
   }
 }
