@@ -24,6 +24,7 @@ export {
   type WorkersErrorCode,
 } from "./errors.js";
 export { startWorkers } from "./start-workers.js";
+export { channelState } from "./transport/memory.js";
 export {
   deliveredValue,
   type MessageReply,

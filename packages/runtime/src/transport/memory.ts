@@ -5,6 +5,22 @@ import { type Channel, chan } from "@workers/channels";
 import type { ChannelState } from "../types.js";
 import type { Transport, TransportChannel, TransportChannelSpec, TransportHooks } from "./types.js";
 
+/**
+ * A channel's state for `TransportChannel.stats()`: what a transport that keeps messages in a
+ * `@workers/channels` channel reports.
+ */
+export function channelState(ch: Channel<unknown>): ChannelState {
+  return {
+    size: ch.size,
+    capacity: ch.capacity,
+    bufferType: ch.bufferType,
+    pendingPuts: ch.pendingPuts,
+    pendingTakes: ch.pendingTakes,
+    drops: ch.drops,
+    closed: ch.closed,
+  };
+}
+
 class MemoryChannel implements TransportChannel {
   readonly acknowledged = false;
 
@@ -19,16 +35,7 @@ class MemoryChannel implements TransportChannel {
   }
 
   stats(): ChannelState {
-    const ch = this.channel;
-    return {
-      size: ch.size,
-      capacity: ch.capacity,
-      bufferType: ch.bufferType,
-      pendingPuts: ch.pendingPuts,
-      pendingTakes: ch.pendingTakes,
-      drops: ch.drops,
-      closed: ch.closed,
-    };
+    return channelState(this.channel);
   }
 
   close(): void {

@@ -4,13 +4,14 @@
 // naks that come back after a delay. It records every settlement, to check conservation.
 
 import { alts, chan } from "@workers/channels";
-import type {
-  ChannelState,
-  Delivery,
-  Transport,
-  TransportChannel,
-  TransportChannelSpec,
-  TransportHooks,
+import {
+  type ChannelState,
+  channelState,
+  type Delivery,
+  type Transport,
+  type TransportChannel,
+  type TransportChannelSpec,
+  type TransportHooks,
 } from "../../src/index.js";
 
 export type Settlement = "ack" | "nak" | "term";
@@ -191,16 +192,8 @@ class AckChannel implements TransportChannel {
   }
 
   stats(): ChannelState {
-    const ch = this.channel;
-    return {
-      size: this.remaining(),
-      capacity: ch.capacity,
-      bufferType: ch.bufferType,
-      pendingPuts: ch.pendingPuts,
-      pendingTakes: ch.pendingTakes,
-      drops: ch.drops,
-      closed: ch.closed,
-    };
+    // What the stream holds: never delivered, or handed back.
+    return { ...channelState(this.channel), size: this.remaining() };
   }
 
   close(): void {
