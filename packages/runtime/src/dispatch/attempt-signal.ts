@@ -4,25 +4,30 @@
 // `ctx.signal` (or the attempt goes to a thread): most runs never do, and never pay for them.
 
 export class AttemptSignal {
-  #controller: AbortController | undefined = undefined;
-  #onParent: (() => void) | undefined = undefined;
-  #aborted = false;
-  #reason: unknown = undefined;
+  // Plain fields (not `#private`), set in the constructor in one order: one object shape for
+  // every attempt, the cheapest to allocate on a worker's hot path.
+  private controller: AbortController | undefined;
+  private onParent: (() => void) | undefined;
+  private abortedBy: { reason: unknown } | undefined;
 
-  constructor(private readonly parent: AbortSignal) {}
+  constructor(private readonly parent: AbortSignal) {
+    this.controller = undefined;
+    this.onParent = undefined;
+    this.abortedBy = undefined;
+  }
 
   get signal(): AbortSignal {
-    let controller = this.#controller;
+    let controller = this.controller;
     if (controller === undefined) {
       controller = new AbortController();
-      this.#controller = controller;
+      this.controller = controller;
       const parent = this.parent;
-      if (this.#aborted) controller.abort(this.#reason);
+      if (this.abortedBy !== undefined) controller.abort(this.abortedBy.reason);
       else if (parent.aborted) controller.abort(parent.reason);
       else {
         const c = controller;
-        this.#onParent = () => c.abort(parent.reason);
-        parent.addEventListener("abort", this.#onParent, { once: true });
+        this.onParent = () => c.abort(parent.reason);
+        parent.addEventListener("abort", this.onParent, { once: true });
       }
     }
     return controller.signal;
@@ -30,23 +35,22 @@ export class AttemptSignal {
 
   /** Aborted by a timeout, or by the message's own signal. */
   get aborted(): boolean {
-    return this.#aborted || this.parent.aborted;
+    return this.abortedBy !== undefined || this.parent.aborted;
   }
 
   /** Aborts the attempt (a timeout); `false` when it was aborted already. */
   abort(reason: unknown): boolean {
     if (this.aborted) return false;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    this.abortedBy = { reason };
+    this.controller?.abort(reason);
     return true;
   }
 
   /** The attempt ended: its listener on the message's signal goes. */
   dispose(): void {
-    const onParent = this.#onParent;
+    const onParent = this.onParent;
     if (onParent !== undefined) {
-      this.#onParent = undefined;
+      this.onParent = undefined;
       this.parent.removeEventListener("abort", onParent);
     }
   }
