@@ -207,6 +207,45 @@ async function pQueue(concurrency: number): Promise<{ ms: number; note: string }
   return { ms: performance.now() - t0, note: `${N} done` };
 }
 
+// ---- rate limit ----
+
+/**
+ * A rate-limited worker (1000 runs a second) fed faster than that for 2 s: how close its
+ * achieved rate stays to the configured one.
+ */
+async function rateLimited(): Promise<{ ms: number; note: string }> {
+  const perSecond = 1000;
+  const system: WorkersSystem<any> = await startWorkers(
+    {
+      channels: { in: { buffer: 4096 } },
+      workers: {
+        w: {
+          kind: "command",
+          in: "in",
+          expose: true,
+          concurrency: 8,
+          rateLimit: { max: perSecond / 10, intervalMs: 100 },
+          workerFn: (_c: unknown, n: number) => n,
+        },
+      },
+    } as never,
+    { obs: () => {} },
+  );
+  const t0 = performance.now();
+  for (let i = 0; i < 2 * perSecond + 500; i++) void system.command("w", i);
+  while (performance.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
+  const ms = performance.now() - t0;
+  const done = system.stats().workers.w!.processed;
+  await system.stop({ drain: false });
+  // The first window's runs start at once: the limit allows max * (ms / intervalMs + 1).
+  const allowed = (perSecond / 10) * (Math.floor(ms / 100) + 1);
+  const off = ((done - allowed) / allowed) * 100;
+  return {
+    ms,
+    note: `${done} runs in ${Math.round(ms)} ms, limit allows ${allowed} (${off.toFixed(2)}%)`,
+  };
+}
+
 // ---- request latency ----
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -287,6 +326,12 @@ const ALL: Contender[] = [
   },
   {
     group: "1 worker",
+    name: "runtime go, retry (never triggered)",
+    count: N,
+    run: () => runtimePipeline(1, 1, false, false, { retry: { attempts: 3, backoffMs: 100 } }),
+  },
+  {
+    group: "1 worker",
     name: "runtime go, retry + timeoutMs (never triggered)",
     count: N,
     run: () =>
@@ -337,6 +382,13 @@ const ALL: Contender[] = [
   },
   { group: "concurrency 4", name: "p-queue", count: N, run: () => pQueue(4), once: true },
   { group: "concurrency 1", name: "p-queue", count: N, run: () => pQueue(1), once: true },
+  {
+    group: "rate limit",
+    name: "runtime go, rateLimit 100 per 100 ms",
+    count: 2000,
+    run: rateLimited,
+    once: true,
+  },
   { group: "request latency", name: "raw channel round trip", count: REQUESTS, run: rawRoundTrip },
   { group: "request latency", name: "runtime request", count: REQUESTS, run: runtimeRequests },
 ];

@@ -48,6 +48,11 @@ export interface AttemptRunner {
     delivery: Delivery | undefined,
     attempt: number,
   ): AttemptSignal;
+  /**
+   * The first attempt with its message's own `ctx` (no timeout, so no signal of its own): a
+   * go worker's fast path. Absent: `open` and `call` as for every attempt.
+   */
+  readonly first?: ((env: MessageEnvelope | undefined, body: unknown) => unknown) | undefined;
   /** Calls the worker for the attempt. */
   call(
     signal: AttemptSignal,

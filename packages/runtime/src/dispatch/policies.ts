@@ -10,7 +10,7 @@ import { isThenable, type MessageEnvelope } from "../system/envelope.js";
 import type { Delivery } from "../transport/types.js";
 import type { Job, Outcomes } from "../workers/outcomes.js";
 import { type Around, handled, headersOf, processInfo } from "./around.js";
-import type { AttemptSignal } from "./attempt-signal.js";
+import { AttemptSignal } from "./attempt-signal.js";
 import type { AttemptRunner, Executor, ExecutorTarget, Item, Policies } from "./executor.js";
 
 /** What a backoff wait needs to know of `stop`: when it began, and its deadline. */
@@ -23,6 +23,9 @@ export interface StopSignals {
 
 const NOOP = (): void => {};
 
+/** The signal source of a first attempt that needs none (no timeout): never aborted. */
+const UNUSED = new AttemptSignal(new AbortController().signal);
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class PolicyExecutor implements Executor {
@@ -30,6 +33,10 @@ export class PolicyExecutor implements Executor {
   private readonly outcomes: Outcomes;
   /** Without `around`: the first attempt is called straight from the loop. */
   private readonly direct: boolean;
+  /** Without a timeout: the first attempt's call, with the message's own `ctx`. */
+  private readonly firstCall:
+    | ((env: MessageEnvelope | undefined, body: unknown) => unknown)
+    | undefined;
 
   constructor(
     private readonly target: ExecutorTarget,
@@ -42,6 +49,7 @@ export class PolicyExecutor implements Executor {
     this.attempts = policies.retry?.attempts ?? 1;
     this.outcomes = target.outcomes;
     this.direct = around === undefined;
+    this.firstCall = policies.timeoutMs === undefined ? attemptRunner.first : undefined;
   }
 
   run(
@@ -73,11 +81,15 @@ export class PolicyExecutor implements Executor {
   private runDirect(env: MessageEnvelope | undefined, body: unknown): Promise<void> | undefined {
     const outcomes = this.outcomes;
     const runner = this.attemptRunner;
-    const signal = runner.open(this.parentSignal(env), env, undefined, 1);
+    // Without a timeout the first attempt runs with its message's own signal: nothing to make.
+    const first = this.firstCall;
+    const signal =
+      first === undefined ? runner.open(this.parentSignal(env), env, undefined, 1) : UNUSED;
     const startedAt = outcomes.sampledStart(false);
     let result: unknown;
     try {
-      result = runner.call(signal, env, body, undefined, 1);
+      result =
+        first === undefined ? runner.call(signal, env, body, undefined, 1) : first(env, body);
     } catch (error) {
       signal.dispose();
       if (this.attempts <= 1) {

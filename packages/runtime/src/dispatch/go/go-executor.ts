@@ -199,6 +199,7 @@ class GoAttempt extends AttemptSignal implements WorkerContext {
 export function goAttempts(target: ExecutorTarget): AttemptRunner {
   const fn = target.fn!;
   const host = target.host;
+  const sharedCtx = sharedGoContext(target);
   const shared: AttemptShared = {
     components: host.components,
     channels: target.ctxChannels,
@@ -218,6 +219,7 @@ export function goAttempts(target: ExecutorTarget): AttemptRunner {
           : { id: delivery.id, attempt: delivery.attempt, redelivered: delivery.redelivered },
       ),
     call: (signal, _env, body) => fn(signal as GoAttempt, body),
+    first: (env, body) => fn(goContext(target, sharedCtx, env), body),
   };
 }
 
