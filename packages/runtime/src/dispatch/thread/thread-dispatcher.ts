@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 import type { Piscina } from "piscina";
 import { ThreadClosedError, ThreadCrashedError, ThreadQueueFullError } from "../../errors.js";
+import { Histogram } from "../../observability/histogram.js";
 import type {
   ContextRunner,
   ModuleRef,
@@ -28,7 +29,6 @@ import {
 } from "./pool-setup.js";
 import { OUT_ERROR, OUT_OK, type RunResult, type ThreadData } from "./protocol.js";
 import { encodeRun } from "./run-payload.js";
-import { Samples } from "./samples.js";
 import { SlotTable } from "./slot-table.js";
 import { UnitQueue } from "./unit-queue.js";
 import {
@@ -69,11 +69,11 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
   #closed = false;
   #idle: (() => void) | undefined;
   #drained: (() => void) | undefined;
-  readonly #runTimes = new Samples();
+  readonly #runTimes = new Histogram();
   /** Per worker: the thread time one message takes (ms, moving average). */
   readonly #costs = new Map<string, number>();
   readonly #occupancy = new Occupancy();
-  readonly #waitTimes = new Samples();
+  readonly #waitTimes = new Histogram();
 
   constructor(options: ThreadDispatcherOptions) {
     this.#options = resolveThreadOptions(options.threads);
@@ -228,7 +228,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     this.#queued -= n;
     const run = encodeRun(items, groups, base, tracked, this.#options.setup !== null, now);
     const { payload, transfers } = run;
-    this.#waitTimes.add(now - run.oldest);
+    this.#waitTimes.record(now - run.oldest);
     const posted = new Posted(items, groups, base, now);
     this.#tasks.add(posted);
     this.#occupancy.update(now, this.#inFlight, this.#options.max);
@@ -248,7 +248,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const now = performance.now();
     this.#occupancy.update(now, this.#inFlight, this.#options.max);
     if (--this.#inFlight === 0) this.#drained?.();
-    this.#runTimes.add(now - posted.postedAt);
+    this.#runTimes.record(now - posted.postedAt);
     const items = posted.items;
     const [statuses, values, ms] = out;
     const perItem = ms / items.length;
