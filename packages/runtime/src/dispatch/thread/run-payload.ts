@@ -32,6 +32,7 @@ export function encodeRun(
   const bodies: unknown[] = [];
   let headers: (Readonly<Record<string, string>> | 0)[] | null = null;
   const ids: string[] | null = withIds ? [] : null;
+  let attempts: Uint32Array | null = null;
   let transfers: Transferable[] | undefined;
   let oldest = now;
   // The messages of a batch share their worker and (mostly) one empty headers object: each
@@ -69,6 +70,8 @@ export function encodeRun(
     }
     item.slot = k < tracked ? slotOf(base + k) : -1;
     if (ids !== null) ids.push(task.messageId);
+    const attempt = task.attempt;
+    if (attempt !== undefined && attempt !== 1) (attempts ??= new Uint32Array(n))[k] = attempt;
     const list = transferListOf(task.body);
     if (list !== undefined) (transfers ??= []).push(...list);
   }
@@ -81,6 +84,7 @@ export function encodeRun(
     q: base,
     g: groups,
     m: ids,
+    a: attempts,
   };
   return { payload, transfers, oldest };
 }

@@ -45,14 +45,21 @@ function channelsFor(worker: string, seq: number): Record<string, ChannelProxy> 
 export class ThreadContext implements ThreadWorkerContext {
   readonly worker: ThreadWorkerInfo;
   readonly headers: Readonly<Record<string, string>>;
+  readonly attempt: number;
   readonly #seq: number;
   #channels: Record<string, ChannelProxy> | undefined = undefined;
   #controller: AbortController | undefined;
   #aborted = false;
 
-  constructor(info: ThreadWorkerInfo, headers: Readonly<Record<string, string>>, seq: number) {
+  constructor(
+    info: ThreadWorkerInfo,
+    headers: Readonly<Record<string, string>>,
+    seq: number,
+    attempt: number,
+  ) {
     this.worker = info;
     this.headers = headers;
+    this.attempt = attempt;
     this.#seq = seq;
   }
 

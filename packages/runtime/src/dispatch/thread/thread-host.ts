@@ -65,6 +65,7 @@ class Run {
   readonly headers: RunPayload["h"];
   readonly workerIndex: Uint8Array | null;
   readonly ids: readonly string[] | null;
+  readonly attempts: Uint32Array | null;
   /** Whether a worker of the task failed to load (then its messages fail). */
   readonly failures: boolean;
   statuses: Uint8Array | null = null;
@@ -88,6 +89,7 @@ class Run {
     this.headers = payload.h;
     this.workerIndex = payload.wi;
     this.ids = payload.m;
+    this.attempts = payload.a;
     this.failures = loaded.some((l) => l instanceof LoadFailure);
     // Packed, so that it crosses back as a dense array (see protocol.ts).
     this.values = packed(n, undefined);
@@ -134,7 +136,8 @@ class Run {
       (this.statuses ??= new Uint8Array(this.n))[k] = SKIPPED;
       return undefined;
     }
-    const ctx = new Context(loaded.info, headers, seq);
+    const attempt = this.attempts === null ? 1 : this.attempts[k] || 1;
+    const ctx = new Context(loaded.info, headers, seq, attempt);
     const body = this.bodies[k];
     let result: unknown;
     try {
