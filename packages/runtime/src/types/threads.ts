@@ -88,7 +88,11 @@ export interface ThreadOptions {
   readonly inheritLoaders?: boolean;
 }
 
-/** Pool figures for `stats().threads`. */
+/**
+ * Pool figures for `stats().threads`. `runTimeMs` (a pool task's time from posting to its
+ * result) and `waitTimeMs` (the oldest message's wait in the queue before its task was
+ * posted) are percentiles over the last 60 s (a sliding window, so they never go stale).
+ */
 export interface ThreadPoolStats {
   readonly threads: number;
   readonly utilization: number;

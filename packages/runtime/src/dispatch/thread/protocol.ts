@@ -57,6 +57,11 @@ export interface RunPayload {
   readonly g: readonly number[] | null;
   /** Message ids, sent only when a setup module (whose `around` sees them) is configured. */
   readonly m: readonly string[] | null;
+  /**
+   * Which run of each message this is (`ctx.attempt`; `0` for the first); `null` when every
+   * message is on its first (the common case: only a retry sends them).
+   */
+  readonly a: Uint32Array | null;
 }
 
 /** A pool task that imports modules to check them: `[url, exportName]` pairs. */

@@ -42,6 +42,11 @@ export interface ThreadWorkerContext {
   /** The message's headers (trace context); `{}` when there are none. */
   readonly headers: Readonly<Record<string, string>>;
   /**
+   * Which run of the message this is: 1 for the first, then 2, 3... when the worker's `retry`
+   * policy runs it again after a failure.
+   */
+  readonly attempt: number;
+  /**
    * Aborted when the request times out or is aborted, or when `stop` gives up on in-flight
    * work. A function that ignores it keeps its thread busy until `abortGraceMs` (2 s), after
    * which the thread is terminated and replaced.

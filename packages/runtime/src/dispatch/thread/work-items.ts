@@ -26,6 +26,17 @@ export class Owner {
       this.reject = reject;
     });
   }
+
+  /** Message `index` ended: the single promise settles, or its outcome is recorded. */
+  settle(index: number, ok: boolean, value: unknown): void {
+    if (this.outcomes === undefined) {
+      if (ok) this.resolve(value as never);
+      else this.reject(value);
+    } else {
+      this.outcomes[index] = ok ? { ok: true, value } : { ok: false, error: value };
+      if (--this.remaining === 0) this.resolve(this.outcomes as never);
+    }
+  }
 }
 
 export const QUEUED = 0;
@@ -91,6 +102,13 @@ export class Posted {
     readonly base: number,
     readonly postedAt: number,
   ) {}
+
+  /** Appends to `hit` the posted (unsettled) messages that carry `signal`. */
+  carrying(signal: AbortSignal, hit: Item[]): void {
+    for (const item of this.items) {
+      if (item.state === POSTED && item.task.signal === signal) hit.push(item);
+    }
+  }
 
   /** The unsettled message numbered `seq`, if it is one of this task's. */
   find(seq: number): Item | undefined {
