@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { startWorkers, type WorkersSystem } from "../../src/index.js";
 import { tsxExecArgv } from "./helpers.js";
 
-const ref = (name: string) => `./fixtures/attempt.ts#${name}`;
+const ref = (name: string) => `../fixtures/thread-attempt.ts#${name}`;
 
 const definition = {
   channels: {
