@@ -76,3 +76,15 @@ export interface ExecutorTarget {
   /** `retry` and `timeoutMs` of the worker (command workers), when it has them. */
   readonly policies: Policies;
 }
+
+const NOTHING = (): void => {};
+
+/** `runBatch` of an executor that runs a batch's messages one by one. */
+export function runEach(executor: Executor, items: readonly Item[]): Promise<void> {
+  const pending: Promise<void>[] = [];
+  for (const item of items) {
+    const p = executor.run(item.env, item.body, item.delivery);
+    if (p !== undefined) pending.push(p);
+  }
+  return Promise.all(pending).then(NOTHING);
+}

@@ -11,7 +11,14 @@ import type { Delivery } from "../transport/types.js";
 import type { Job, Outcomes } from "../workers/outcomes.js";
 import { type Around, handled, headersOf, processInfo } from "./around.js";
 import { AttemptSignal } from "./attempt-signal.js";
-import type { AttemptRunner, Executor, ExecutorTarget, Item, Policies } from "./executor.js";
+import {
+  type AttemptRunner,
+  type Executor,
+  type ExecutorTarget,
+  type Item,
+  type Policies,
+  runEach,
+} from "./executor.js";
 
 /** What a backoff wait needs to know of `stop`: when it began, and its deadline. */
 export interface StopSignals {
@@ -66,12 +73,7 @@ export class PolicyExecutor implements Executor {
   }
 
   runBatch(items: readonly Item[]): Promise<void> {
-    const pending: Promise<void>[] = [];
-    for (const item of items) {
-      const p = this.run(item.env, item.body, item.delivery);
-      if (p !== undefined) pending.push(p);
-    }
-    return Promise.all(pending).then(NOOP);
+    return runEach(this, items);
   }
 
   /**

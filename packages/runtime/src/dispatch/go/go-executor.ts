@@ -16,7 +16,13 @@ import type {
 } from "../../types.js";
 import type { Outcomes } from "../../workers/outcomes.js";
 import { AttemptSignal } from "../attempt-signal.js";
-import type { AttemptRunner, Executor, ExecutorTarget, Item } from "../executor.js";
+import {
+  type AttemptRunner,
+  type Executor,
+  type ExecutorTarget,
+  type Item,
+  runEach,
+} from "../executor.js";
 
 /** `ctx` of a go worker: shared parts are the worker's, per message only headers and signal. */
 class GoContext implements WorkerContext {
@@ -145,12 +151,7 @@ export class GoExecutor implements Executor {
   }
 
   runBatch(items: readonly Item[]): Promise<void> {
-    const pending: Promise<void>[] = [];
-    for (const item of items) {
-      const p = this.run(item.env, item.body, item.delivery);
-      if (p !== undefined) pending.push(p);
-    }
-    return Promise.all(pending).then(() => undefined);
+    return runEach(this, items);
   }
 }
 
