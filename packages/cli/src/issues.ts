@@ -1,21 +1,7 @@
 import { relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ConfigIssue } from "@workers/config";
+import { type ConfigIssue, formatPath } from "@workers/config";
 import { isTypeScriptImportIssue } from "./definition-file.js";
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-/** `["workers", "image-store", "in"]` -> `workers["image-store"].in`; the root is `(root)`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  if (path.length === 0) return "(root)";
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
 
 const TSX_HINT =
   " Node cannot import TypeScript here: install tsx next to the definition (npm i -D tsx), or run the command as node --import tsx.";

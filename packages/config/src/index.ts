@@ -13,6 +13,7 @@ export {
   type ResolvedFunctionRef,
   resolveFunctionRef,
 } from "./function-ref.js";
+export { formatPath } from "./internal/path.js";
 export { IssueCode } from "./issue-codes.js";
 export { loadDefinition } from "./load.js";
 export { hasNormalizedShape } from "./normalized-shape.js";

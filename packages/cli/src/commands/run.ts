@@ -7,12 +7,12 @@ import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type DashboardStats, dashboardHandler } from "@workers/dashboard";
 import { startWorkers, type WorkersEvent, type WorkersSystem } from "@workers/runtime";
-import { checkDefinitionFile } from "../definition-file.js";
 import { CliError, ExitCode } from "../errors.js";
 import type { ResolvedIO } from "../io.js";
-import { formatIssue, plural } from "../issues.js";
+import { plural } from "../issues.js";
 import { workersApi } from "../run/http-api.js";
 import { type NotedEvent, StatsView } from "../run/stats-view.js";
+import { runnableDefinition } from "./runnable.js";
 
 /** Options of `workers run`. */
 export interface RunOptions {
@@ -99,11 +99,8 @@ export async function runCommand(
   options: RunOptions,
   io: ResolvedIO,
 ): Promise<ExitCode> {
-  const check = await checkDefinitionFile(file, io.cwd);
-  if (check.definition === undefined) {
-    for (const issue of check.errors) io.err(formatIssue("error", check.file, issue, io.cwd));
-    return ExitCode.invalid;
-  }
+  const check = await runnableDefinition(file, io);
+  if (check === undefined) return ExitCode.invalid;
   const shown = relative(io.cwd, check.file) || check.file;
   const view = new StatsView(io.stdout);
   // Off a terminal, errors are printed as they come; on one, the table lists the last few.
