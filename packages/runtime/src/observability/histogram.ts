@@ -58,9 +58,10 @@ export class Histogram {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  record(ms: number): void {
+  /** Records a duration that ended at `now` (callers that just read the clock pass it). */
+  record(ms: number, now: number = this.now()): void {
     if (!(ms > 0)) ms = 0;
-    const period = Math.floor(this.now() / SLICE_MS);
+    const period = Math.floor(now / SLICE_MS);
     const slice = this.slice(period);
     if (ms > slice.maxMs) slice.maxMs = ms;
     const us = ms * 1000;

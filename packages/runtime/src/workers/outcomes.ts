@@ -129,7 +129,10 @@ export class Outcomes {
     }
     delivery?.ack();
     env?.reply?.resolve(value);
-    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
+    if (startedAt >= 0) {
+      const now = performance.now();
+      this.latency.record(now - startedAt, now);
+    }
   }
 
   /** A failure: an error event (and the fail channel), a rejected request. */
@@ -144,7 +147,10 @@ export class Outcomes {
     this.host.reportError(this.source, body, error);
     delivery?.term(error);
     env?.reply?.reject(error);
-    if (startedAt >= 0) this.latency.record(performance.now() - startedAt);
+    if (startedAt >= 0) {
+      const now = performance.now();
+      this.latency.record(now - startedAt, now);
+    }
   }
 
   /** A message goes into flight. */

@@ -228,7 +228,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     this.#queued -= n;
     const run = encodeRun(items, groups, base, tracked, this.#options.setup !== null, now);
     const { payload, transfers } = run;
-    this.#waitTimes.record(now - run.oldest);
+    this.#waitTimes.record(now - run.oldest, now);
     const posted = new Posted(items, groups, base, now);
     this.#tasks.add(posted);
     this.#occupancy.update(now, this.#inFlight, this.#options.max);
@@ -248,7 +248,7 @@ class ThreadPool implements ThreadDispatcher, AbortTarget {
     const now = performance.now();
     this.#occupancy.update(now, this.#inFlight, this.#options.max);
     if (--this.#inFlight === 0) this.#drained?.();
-    this.#runTimes.record(now - posted.postedAt);
+    this.#runTimes.record(now - posted.postedAt, now);
     const items = posted.items;
     const [statuses, values, ms] = out;
     const perItem = ms / items.length;
