@@ -2,6 +2,7 @@
 // the first message) and the threads' shutdown at close (internal).
 
 import { fileURLToPath } from "node:url";
+import { sourceLocation } from "@workers/config/source-location";
 import type { Piscina } from "piscina";
 import { ThreadLoadError } from "../../errors.js";
 import type { ModuleRef } from "../types.js";
@@ -9,7 +10,6 @@ import type { ChannelBridge } from "./channel-bridge.js";
 import { decodeThrown } from "./error-codec.js";
 import { describe } from "./pool-setup.js";
 import type { LoadResult } from "./protocol.js";
-import { sourceLocation } from "./source-location.js";
 
 /**
  * Imports each module once in a thread (the setup module first, when `setup` names one);

@@ -1,8 +1,8 @@
 // Runs inside every pool thread: imports thread worker modules (each once) and finds their
 // functions.
 
+import { decorateSyntaxError } from "@workers/config/source-location";
 import type { WireWorker } from "./protocol.js";
-import { decorateSyntaxError } from "./source-location.js";
 import type { ThreadWorkerContext } from "./types.js";
 
 /** A thread worker's function. */
