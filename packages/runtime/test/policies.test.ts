@@ -194,6 +194,47 @@ describe("timeoutMs", () => {
     await stopAll(system);
   });
 
+  it("each run has its own signal: a timeout aborts only its run's, never one a finished run read", async () => {
+    const kept: { msg: string; ctx: Ctx; signal: AbortSignal | undefined }[] = [];
+    const system = await start(
+      {
+        timeoutMs: 50,
+        concurrency: 2,
+        workerFn: (ctx: Ctx, msg: string) => {
+          kept.push({ msg, ctx, signal: msg === "plain" ? undefined : ctx.signal });
+          return msg.startsWith("hang") ? new Promise(() => {}) : msg;
+        },
+      },
+      [],
+    );
+    for (const msg of ["plain", "read", "plain", "hang-1", "plain", "read", "hang-2"]) {
+      await system.command("w", msg);
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kept.map((k) => k.msg)).toEqual([
+      "plain",
+      "read",
+      "plain",
+      "hang-1",
+      "plain",
+      "read",
+      "hang-2",
+    ]);
+    const hangs = kept.filter((k) => k.msg.startsWith("hang"));
+    const reads = kept.filter((k) => k.msg === "read");
+    expect(hangs[0]!.ctx).not.toBe(hangs[1]!.ctx);
+    expect(hangs.some((h) => reads.some((r) => r.ctx === h.ctx))).toBe(false);
+    expect(hangs.map((h) => h.signal!.aborted)).toEqual([false, false]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(hangs.map((h) => h.signal!.reason)).toMatchObject([
+      { code: "ERR_TIMEOUT" },
+      { code: "ERR_TIMEOUT" },
+    ]);
+    expect(reads.map((r) => r.signal!.aborted)).toEqual([false, false]);
+    expect(system.stats().workers.w).toMatchObject({ processed: 5, errors: 2, inFlight: 0 });
+    await stopAll(system);
+  });
+
   it("retry retries a timed-out run", async () => {
     const events: WorkersEvent[] = [];
     const system = await start(

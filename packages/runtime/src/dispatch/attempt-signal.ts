@@ -33,6 +33,11 @@ export class AttemptSignal {
     return controller.signal;
   }
 
+  /** Nobody read `signal` and nothing aborted it: the attempt left no trace, it can be used again. */
+  get untouched(): boolean {
+    return this.controller === undefined && this.abortedBy === undefined;
+  }
+
   /** Aborted by a timeout, or by the message's own signal. */
   get aborted(): boolean {
     return this.abortedBy !== undefined || this.parent.aborted;

@@ -6,7 +6,7 @@
 
 import { backoffDelay, type NormalizedRetry } from "@workers/config";
 import { TimeoutError } from "../errors.js";
-import { isThenable, type MessageEnvelope } from "../system/envelope.js";
+import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../system/envelope.js";
 import type { Delivery } from "../transport/types.js";
 import type { Job, Outcomes } from "../workers/outcomes.js";
 import { type Around, handled, headersOf, processInfo } from "./around.js";
@@ -44,6 +44,12 @@ export class PolicyExecutor implements Executor {
   private readonly firstCall:
     | ((env: MessageEnvelope | undefined, body: unknown) => unknown)
     | undefined;
+  /**
+   * The signal source (a go worker's `ctx`) of a first attempt that ended synchronously without
+   * anyone reading its signal, kept for the next message that needs the same one (no headers,
+   * no signal of its own): a synchronous run cannot time out, so nothing of it is left.
+   */
+  private spare: AttemptSignal | undefined;
 
   constructor(
     private readonly target: ExecutorTarget,
@@ -57,6 +63,7 @@ export class PolicyExecutor implements Executor {
     this.outcomes = target.outcomes;
     this.direct = around === undefined;
     this.firstCall = policies.timeoutMs === undefined ? attemptRunner.first : undefined;
+    this.spare = undefined;
   }
 
   run(
@@ -85,8 +92,16 @@ export class PolicyExecutor implements Executor {
     const runner = this.attemptRunner;
     // Without a timeout the first attempt runs with its message's own signal: nothing to make.
     const first = this.firstCall;
-    const signal =
-      first === undefined ? runner.open(this.parentSignal(env), env, undefined, 1) : UNUSED;
+    const plain = env === undefined || (env.headers === EMPTY_HEADERS && env.abort === undefined);
+    let signal = UNUSED;
+    if (first === undefined) {
+      const spare = plain ? this.spare : undefined;
+      if (spare === undefined) signal = runner.open(this.parentSignal(env), env, undefined, 1);
+      else {
+        this.spare = undefined;
+        signal = spare;
+      }
+    }
     const startedAt = outcomes.sampledStart(false);
     let result: unknown;
     try {
@@ -108,7 +123,8 @@ export class PolicyExecutor implements Executor {
       return job.settled;
     }
     if ((typeof result !== "object" && typeof result !== "function") || !isThenable(result)) {
-      signal.dispose();
+      if (plain && signal !== UNUSED && signal.untouched) this.spare = signal;
+      else signal.dispose();
       outcomes.succeed(env, result, startedAt, undefined);
       return undefined;
     }
