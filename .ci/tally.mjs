@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+const firstLine = (text) => String(text ?? "").split("\n")[0].slice(0, 300);
+
 const [dir, ...labels] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
@@ -23,6 +25,18 @@ for (const label of labels) {
     (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
   const s = r.numPendingTests + r.numTodoTests;
   console.log(`${label}: ${p} passed, ${f} failed, ${s} skipped`);
+  // What failed, named, so the end of the log says which test it was.
+  for (const suite of r.testResults ?? []) {
+    const where = suite.name.replace(`${process.cwd()}/`, "");
+    if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0) {
+      console.log(`  FAILED ${where}: ${firstLine(suite.message)}`);
+    }
+    for (const t of suite.assertionResults ?? []) {
+      if (t.status === "failed") {
+        console.log(`  FAILED ${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      }
+    }
+  }
   if (f > 0 || p === 0 || !r.success) ok = false;
   passed += p;
   failed += f;
