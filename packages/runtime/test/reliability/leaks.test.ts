@@ -178,27 +178,33 @@ describe("under load", () => {
 
 describe("start/stop cycles", () => {
   test("500 cycles: every system is collectable after stop and the heap does not grow", async () => {
-    // Warm up (module caches, JIT, validation caches), then measure.
-    for (let i = 0; i < 50; i++) await cycle(i);
-    await flush();
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const refs: WeakRef<object>[] = [];
-    for (let i = 0; i < 500; i++) refs.push(new WeakRef(await cycle(i)));
-    // A collector may keep an object one more collection than it needs to (Node 26's V8 can
-    // find a stale pointer on the stack), so a system counts as leaked only when it is still
-    // reachable after 20 turns of the event loop, each followed by a full GC.
-    for (let turn = 0; turn < 20 && refs.some((r) => r.deref() !== undefined); turn++) {
+    // Warm up (module caches, JIT, validation caches: the heap grows by about 0.7 MB over the
+    // first few hundred cycles, then stays flat).
+    for (let i = 0; i < 300; i++) await cycle(i);
+    // Two blocks of 500 cycles: a leak grows the heap in both, while a collector's timing
+    // (what it has not compacted yet) shows in one at most.
+    const growths: number[] = [];
+    for (let block = 0; block < 2; block++) {
       await flush();
       gc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const refs: WeakRef<object>[] = [];
+      for (let i = 0; i < 500; i++) refs.push(new WeakRef(await cycle(i)));
+      // A collector may keep an object one more collection than it needs to (Node 26's V8 can
+      // find a stale pointer on the stack), so a system counts as leaked only when it is still
+      // reachable after 20 turns of the event loop, each followed by a full GC.
+      for (let turn = 0; turn < 20 && refs.some((r) => r.deref() !== undefined); turn++) {
+        await flush();
+        gc();
+      }
+      const alive = refs.filter((r) => r.deref() !== undefined).length;
+      expect(alive, "systems still reachable after stop").toBe(0);
+      growths.push(process.memoryUsage().heapUsed - heapBefore);
     }
-    const alive = refs.filter((r) => r.deref() !== undefined).length;
-    const growth = process.memoryUsage().heapUsed - heapBefore;
-    expect(alive, "systems still reachable after stop").toBe(0);
     if (process.env.RELIABILITY_REPORT !== undefined)
-      console.log(`RELIABILITY cycles heap growth ${growth}`);
+      console.log(`RELIABILITY cycles heap growth ${growths.join(", ")}`);
     // A leak of one small object graph per cycle (a few KB) would exceed this many times over.
-    expect(growth).toBeLessThan(1024 * 1024);
+    expect(Math.min(...growths)).toBeLessThan(1024 * 1024);
   });
 
   test("dev guard cycles leave no async-context propagation behind", async () => {
