@@ -1,4 +1,5 @@
-// One consumer process of the multi-process rows. It connects, prints `READY`, starts
+// One consumer process of the multi-process rows. It connects, warms up (the same path over
+// WARM messages of its own, as a long-running replica would be), prints `READY`, starts
 // consuming when its stdin says `GO`, prints `P <processed so far>` (at most once an event
 // loop turn) and stops when stdin says `STOP`, then exits.
 //   runtime <nats url> <subject> <concurrency>   the runtime over a NATS input
@@ -7,31 +8,38 @@
 
 import { writeSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { startWorkers, type WorkersSystem } from "@workers/runtime";
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { natsTransport } from "../src/index.js";
 import { definition } from "./definition.js";
 
 const [mode, where, name, arg] = process.argv.slice(2) as [string, string, string, string];
+const WARM = 2000;
 const line = (s: string): void => {
   writeSync(1, `${s}\n`);
 };
 
 let processed = 0;
 let reporting = false;
+let warming = true;
 function report(): void {
   reporting = false;
   line(`P ${processed}`);
 }
 /** One more processed: reported once the current turn of the event loop ends. */
 function count(): void {
+  if (warming) return;
   processed++;
   if (!reporting) {
     reporting = true;
     setImmediate(report);
   }
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 2));
 }
 
 const commands = createInterface({ input: process.stdin });
@@ -47,6 +55,24 @@ const said = (word: string): Promise<void> =>
 
 if (mode === "runtime") {
   const nc = await connect({ servers: where });
+  {
+    const warm: WorkersSystem<any> = await startWorkers(
+      definition(`${name}.warm.${process.pid}`, Number(arg)),
+      { obs: () => {} },
+      { transports: { nats: natsTransport({ connection: nc }) } },
+    );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 256 }, async () => {
+        while (next < WARM) await warm.command("w", next++);
+      }),
+    );
+    await until(() => warm.stats().workers.w!.processed >= WARM);
+    await warm.stop();
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(`WORKERS_${name}.warm.${process.pid}`.replace(/[^A-Za-z0-9_-]/g, "_"));
+  }
+  warming = false;
   line("READY");
   await said("GO");
   const system: WorkersSystem<any> = await startWorkers(
@@ -59,7 +85,29 @@ if (mode === "runtime") {
   await nc.close();
 } else if (mode === "raw") {
   const nc = await connect({ servers: where });
-  const consumer = await jetstream(nc).consumers.get(name, arg);
+  const js = jetstream(nc);
+  {
+    const jsm = await jetstreamManager(nc);
+    const stream = `${name}_warm_${process.pid}`;
+    const subject = `bench.warm.${process.pid}`;
+    await jsm.streams.add({ name: stream, subjects: [subject], retention: "workqueue" });
+    await jsm.consumers.add(stream, { durable_name: arg, ack_policy: "explicit" });
+    await Promise.all(
+      Array.from({ length: WARM }, (_, i) =>
+        js.publish(subject, new Uint8Array(8), { msgID: `w${i}` }),
+      ),
+    );
+    const messages = await (await js.consumers.get(stream, arg)).consume();
+    let seen = 0;
+    for await (const m of messages) {
+      m.ack();
+      if (++seen === WARM) break;
+    }
+    await messages.close();
+    await jsm.streams.delete(stream);
+  }
+  warming = false;
+  const consumer = await js.consumers.get(name, arg);
   line("READY");
   await said("GO");
   const messages = await consumer.consume();
@@ -78,6 +126,19 @@ if (mode === "runtime") {
     autorun: false,
   });
   worker.on("completed", count);
+  {
+    const queue = `${name}-warm-${process.pid}`;
+    const q = new Queue(queue, { connection });
+    await q.addBulk(Array.from({ length: WARM }, (_, i) => ({ name: "job", data: { i } })));
+    const warm = new Worker(queue, async () => {}, { connection, concurrency: Number(arg) });
+    let done = 0;
+    warm.on("completed", () => done++);
+    await until(() => done >= WARM);
+    await warm.close();
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+  warming = false;
   await worker.waitUntilReady();
   line("READY");
   await said("GO");

@@ -9,6 +9,7 @@ const PROGRAM = fileURLToPath(new URL("./consumer.ts", import.meta.url));
 class Consumer {
   processed = 0;
   ready = false;
+  gone = false;
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
 
@@ -28,7 +29,13 @@ class Consumer {
       }
       onProgress();
     });
-    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.child.once("exit", () => {
+        this.gone = true;
+        onProgress();
+        resolve();
+      }),
+    );
   }
 
   say(word: string): void {
@@ -58,6 +65,7 @@ export async function runConsumers(
   const wait = async (cond: () => boolean, what: string): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!cond()) {
+      if (all.some((c) => c.gone)) throw new Error(`bench: a consumer process exited early`);
       if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
       // Woken by the next line from a consumer, or after a while to check the deadline.
       await new Promise<void>((resolve) => {

@@ -215,6 +215,7 @@ try {
   const nc = await connect({ servers: url });
   const raw = new Raw(jetstream(nc), await jetstreamManager(nc));
   await warmUp(url, raw);
+  await bull?.warmUp(Math.max(100, Math.floor(N / 10)));
 
   // ---- send, awaited ----
   const rawA = await raw.stream();
