@@ -215,7 +215,7 @@ export class ProducerChannel implements Channel<unknown> {
 /** A put on its way to the stream: published again (same id) until stored or given up. */
 class PendingPut implements AckWaiter {
   deadline = 0;
-  backoff = MIN_BACKOFF_MS;
+  backoff: number = MIN_BACKOFF_MS;
   reply: MessageReply | undefined = undefined;
   signal: AbortSignalLike | undefined = undefined;
   resolve: (stored: boolean) => void = noop;
