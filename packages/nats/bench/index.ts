@@ -1,212 +1,378 @@
 // `pnpm --filter @workers/nats bench`: the runtime over NATS beside raw @nats-io/jetstream loops
-// doing the same work, in the same run against the same local nats-server (started here on a
-// free loopback port, stopped by PID).
+// doing the same work, the same definition with an in-memory input, and BullMQ on Redis, in one
+// run. nats-server and redis-server are started here on free loopback ports and stopped by PID;
+// without /usr/bin/redis-server the BullMQ rows are left out (with a note).
 //
-// - sending: N commands through `system.command` (put mode block, WINDOW callers in flight) vs
-//   raw `js.publish` with WINDOW publishes in flight;
-// - processing: N messages already in the stream, a trivial worker, vs raw `consume()` + ack.
+// - send, awaited: one message at a time, each stored before the next;
+// - send, in flight: WINDOW sends in flight (BullMQ: `addBulk` of BATCH jobs);
+// - process, one process: N messages already in the stream (queue, buffer), a trivial worker;
+// - process, separate processes: the same with consumer processes (see consumer.ts), one and two.
+//
+// Every runtime row over NATS acknowledges as the transport does: a `command` resolves once
+// JetStream stored the message (dedupe by message id), a message is acked after its worker.
 
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
-import { startWorkers, type TransportChannel, type WorkersSystem } from "@workers/runtime";
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { startWorkers, type WorkersSystem } from "@workers/runtime";
 import { natsTransport } from "../src/index.js";
 import { NatsServer } from "../test/nats-server.js";
+import { BATCH, BullBench } from "./bullmq.js";
+import { runConsumers } from "./consumers.js";
+import { definition } from "./definition.js";
+import { RedisServer } from "./redis-server.js";
+import { type Row, Table } from "./table.js";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const WINDOW = 256;
-const rows: string[][] = [];
+const CONCURRENCY = 64;
+const BULL_CONCURRENCY = 50;
+const table = new Table(N);
+const PAYLOAD = new Uint8Array(8);
 let run = 0;
 
-function row(
-  group: string,
-  contender: string,
-  ms: number,
-  base: number | undefined,
-  notes = "",
-): number {
-  const rate = (N / ms) * 1000;
-  rows.push([
-    group,
-    contender,
-    `${ms.toFixed(0)} ms`,
-    rate >= 1000 ? `${(rate / 1000).toFixed(1)}k/s` : `${rate.toFixed(0)}/s`,
-    base === undefined ? "1.00x" : `${(ms / base).toFixed(2)}x`,
-    notes,
-  ]);
-  return ms;
-}
+const SEND_AWAITED = "send, awaited one at a time";
+const SEND_WINDOW = `send, ${WINDOW} in flight`;
+const PROCESS = "process (pull, ack), one process";
+const PROCESSES = "process (pull, ack), separate processes";
 
-function definition(subject: string, concurrency: number) {
-  return {
-    channels: { in: { transport: "nats", subject, buffer: 1_000_000, putMode: "block" } },
-    workers: { w: { kind: "command", in: "in", expose: true, concurrency, workerFn: () => {} } },
-  } as never;
-}
-
-async function window(send: (i: number) => Promise<unknown>): Promise<number> {
+/** `send(0..n-1)` with `window` calls in flight; returns ms. */
+async function inFlight(
+  send: (i: number) => Promise<unknown>,
+  n = N,
+  window = WINDOW,
+): Promise<number> {
   const began = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: WINDOW }, async () => {
-      while (next < N) await send(next++);
+    Array.from({ length: window }, async () => {
+      while (next < n) await send(next++);
     }),
   );
   return performance.now() - began;
 }
 
-/** Runs a system over `subject` until it processed N messages. */
-async function processAll(
+async function awaited(send: (i: number) => Promise<unknown>, n = N): Promise<number> {
+  const began = performance.now();
+  for (let i = 0; i < n; i++) await send(i);
+  return performance.now() - began;
+}
+
+async function untilProcessed(system: WorkersSystem<any>, n = N): Promise<void> {
+  while (system.stats().workers.w!.processed < n) await new Promise((r) => setTimeout(r, 2));
+}
+
+class Raw {
+  constructor(
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+  ) {}
+
+  /** A work-queue stream with a durable `raw` consumer; returns its name and subject. */
+  async stream(): Promise<{ stream: string; subject: string }> {
+    const stream = `RAW_${++run}`;
+    const subject = `bench.raw.${run}`;
+    await this.jsm.streams.add({
+      name: stream,
+      subjects: [subject],
+      retention: "workqueue",
+      max_msgs: 1_000_000,
+    });
+    await this.jsm.consumers.add(stream, { durable_name: "raw", ack_policy: "explicit" });
+    return { stream, subject };
+  }
+
+  publish(subject: string, i: number): Promise<unknown> {
+    return this.js.publish(subject, PAYLOAD, { msgID: `${subject}-${i}` });
+  }
+
+  /** `consume()` + ack in this process until n acked; returns ms. */
+  async consume(stream: string, n = N): Promise<number> {
+    const c = await this.js.consumers.get(stream, "raw");
+    const began = performance.now();
+    const messages = await c.consume();
+    let seen = 0;
+    for await (const m of messages) {
+      m.ack();
+      if (++seen === n) break;
+    }
+    const ms = performance.now() - began;
+    await messages.close();
+    return ms;
+  }
+}
+
+async function natsSystem(
   url: string,
   subject: string,
   concurrency: number,
-  withMax: boolean,
-): Promise<number> {
-  const transport = natsTransport({ servers: url });
-  if (withMax) {
-    // What the runtime would pass once it tells the transport its free slots (see README).
-    const open = transport.open.bind(transport);
-    transport.open = async (spec, hooks) => {
-      const ch: TransportChannel = await open(spec, hooks);
-      let unsettled = 0;
-      const track = (d: any): any => {
-        if (d === undefined) return d;
-        unsettled++;
-        for (const k of ["ack", "nak", "term"]) {
-          const f = d[k].bind(d);
-          d[k] = (x?: unknown) => {
-            unsettled--;
-            f(x);
-          };
-        }
-        return d;
-      };
-      const poll = ch.poll.bind(ch);
-      const take = ch.take.bind(ch) as (o?: object) => Promise<unknown>;
-      ch.poll = () => track(poll());
-      ch.take = async (o?: { signal?: AbortSignal }) =>
-        track(await take({ ...o, max: Math.max(1, concurrency - unsettled) }));
-      return ch;
-    };
-  }
-  const began = performance.now();
-  const system: WorkersSystem<any> = await startWorkers(
+  consume: boolean,
+): Promise<WorkersSystem<any>> {
+  return startWorkers(
     definition(subject, concurrency),
     { obs: () => {} },
     {
-      transports: { nats: transport },
+      transports: { nats: natsTransport({ servers: url, consume }) },
     },
   );
-  while (system.stats().workers.w!.processed < N) await new Promise((r) => setTimeout(r, 2));
+}
+
+/** As `natsSystem`, on a connection made beforehand: a start spends only the stream checks. */
+async function connectedSystem(
+  nc: NatsConnection,
+  subject: string,
+  concurrency: number,
+): Promise<WorkersSystem<any>> {
+  return startWorkers(
+    definition(subject, concurrency),
+    { obs: () => {} },
+    {
+      transports: { nats: natsTransport({ connection: nc }) },
+    },
+  );
+}
+
+async function memorySystem(
+  concurrency: number,
+  workerFn?: () => unknown,
+): Promise<WorkersSystem<any>> {
+  return startWorkers(definition(undefined, concurrency, workerFn), { obs: () => {} });
+}
+
+/** Stores n messages on `subject` through a runtime that only sends. */
+async function fill(url: string, subject: string, n = N): Promise<void> {
+  const sender = await natsSystem(url, subject, 1, false);
+  await inFlight((i) => sender.command("w", i), n);
+  await sender.stop();
+}
+
+/**
+ * A runtime system over `subject` (already holding n messages) until it processed them; ms from
+ * its start (the stream and consumer checks included, the connection made before).
+ */
+async function processNats(
+  url: string,
+  subject: string,
+  concurrency: number,
+  n = N,
+): Promise<number> {
+  const nc = await connect({ servers: url });
+  const began = performance.now();
+  const system = await connectedSystem(nc, subject, concurrency);
+  await untilProcessed(system, n);
+  const ms = performance.now() - began;
+  await system.stop();
+  await nc.close();
+  return ms;
+}
+
+/** In memory: n messages buffered while the workers wait, then released; ms from release. */
+async function processMemory(concurrency: number, n = N): Promise<number> {
+  let released = false;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const system = await memorySystem(concurrency, () => (released ? undefined : gate));
+  await inFlight((i) => system.command("w", i), n);
+  const began = performance.now();
+  released = true;
+  release();
+  await untilProcessed(system, n);
   const ms = performance.now() - began;
   await system.stop();
   return ms;
 }
 
-async function fill(url: string, subject: string): Promise<void> {
-  const sender: WorkersSystem<any> = await startWorkers(
-    definition(subject, 1),
-    { obs: () => {} },
-    {
-      transports: { nats: natsTransport({ servers: url, consume: false }) },
-    },
-  );
-  await window((i) => sender.command("w", i));
-  await sender.stop();
+/** Every path once on a tenth of N, so that the first row is not the one paying for JIT. */
+async function warmUp(url: string, raw: Raw): Promise<void> {
+  const n = Math.max(100, Math.floor(N / 10));
+  const { stream, subject } = await raw.stream();
+  await inFlight((i) => raw.publish(subject, i), n);
+  await raw.consume(stream, n);
+  const s = `bench.rt.${++run}`;
+  await fill(url, s, n);
+  await processNats(url, s, CONCURRENCY, n);
+  await processMemory(CONCURRENCY, n);
 }
 
-const server = await NatsServer.start();
+const nats = await NatsServer.start();
+const redis = await RedisServer.start();
+const bull = redis === undefined ? undefined : new BullBench(redis, N);
+const bullRow = async (
+  group: string,
+  contender: string,
+  measure: (b: BullBench) => Promise<number>,
+  notes?: string,
+): Promise<Row | undefined> =>
+  bull === undefined ? undefined : table.add(group, contender, await measure(bull), notes);
 try {
-  const url = server.url;
+  const url = nats.url;
   const nc = await connect({ servers: url });
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  const raw = new Raw(jetstream(nc), await jetstreamManager(nc));
+  await warmUp(url, raw);
+  await bull?.warmUp(Math.max(100, Math.floor(N / 10)));
 
-  // ---- sending ----
-  const rawSubject = `bench.raw.${++run}`;
-  await jsm.streams.add({
-    name: `RAW_${run}`,
-    subjects: [rawSubject],
-    retention: "workqueue",
-    max_msgs: 1_000_000,
-  });
-  const rawPayload = new Uint8Array(8);
-  const rawSend = await window((i) =>
-    js.publish(rawSubject, rawPayload, { msgID: `r${run}-${i}` }),
+  // ---- send, awaited ----
+  const rawA = await raw.stream();
+  table.add(
+    SEND_AWAITED,
+    "raw `await js.publish`",
+    await awaited((i) => raw.publish(rawA.subject, i)),
   );
-  const base = row(
-    "send (publish, stored)",
-    `raw js.publish, ${WINDOW} in flight`,
-    rawSend,
-    undefined,
+  const rtA = `bench.rt.${++run}`;
+  let sender = await natsSystem(url, rtA, 1, false);
+  const rtAwaited = table.add(
+    SEND_AWAITED,
+    "runtime `await command`, NATS input",
+    await awaited((i) => sender.command("w", i)),
   );
-  const subject = `bench.rt.${++run}`;
-  const sender: WorkersSystem<any> = await startWorkers(
-    definition(subject, 1),
-    { obs: () => {} },
-    {
-      transports: { nats: natsTransport({ servers: url, consume: false }) },
-    },
-  );
-  const rtSend = await window((i) => sender.command("w", i));
   await sender.stop();
-  row("send (publish, stored)", `runtime command, ${WINDOW} callers`, rtSend, base);
+  let memory = await memorySystem(CONCURRENCY);
+  table.add(
+    SEND_AWAITED,
+    "runtime `await command`, in-memory input",
+    await awaited((i) => memory.command("w", i)),
+    "worker running in the same process",
+  );
+  await memory.stop();
+  const qA = await bull?.queue();
+  table.relate(
+    rtAwaited,
+    await bullRow(SEND_AWAITED, "BullMQ `await queue.add`", (b) => b.addAwaited(qA!)),
+    "BullMQ",
+  );
 
-  // ---- processing ----
-  const consumer = await jsm.consumers.add(`RAW_${run - 1}`, {
-    durable_name: "raw",
-    ack_policy: "explicit",
-  });
-  void consumer;
-  const c = await js.consumers.get(`RAW_${run - 1}`, "raw");
-  let began = performance.now();
-  const messages = await c.consume();
-  let seen = 0;
-  for await (const m of messages) {
-    m.ack();
-    if (++seen === N) break;
+  // ---- send, in flight ----
+  const rawB = await raw.stream();
+  table.add(
+    SEND_WINDOW,
+    `raw js.publish, ${WINDOW} in flight`,
+    await inFlight((i) => raw.publish(rawB.subject, i)),
+  );
+  const rtB = `bench.rt.${++run}`;
+  sender = await natsSystem(url, rtB, 1, false);
+  const rtWindow = table.add(
+    SEND_WINDOW,
+    `runtime command, ${WINDOW} callers, NATS input`,
+    await inFlight((i) => sender.command("w", i)),
+  );
+  await sender.stop();
+  memory = await memorySystem(CONCURRENCY);
+  table.add(
+    SEND_WINDOW,
+    `runtime command, ${WINDOW} callers, in-memory input`,
+    await inFlight((i) => memory.command("w", i)),
+    "worker running in the same process",
+  );
+  await memory.stop();
+  const qB = await bull?.queue();
+  table.relate(
+    rtWindow,
+    await bullRow(
+      SEND_WINDOW,
+      `BullMQ \`await addBulk\` of ${BATCH}`,
+      (b) => b.addBulk(qB!),
+      "one batch at a time",
+    ),
+    "BullMQ",
+  );
+
+  // ---- process, one process ----
+  table.add(PROCESS, "raw consume() + ack", await raw.consume(rawB.stream), "prefetches 100");
+  const rt64 = table.add(
+    PROCESS,
+    `runtime, concurrency ${CONCURRENCY}, NATS input`,
+    await processNats(url, rtA, CONCURRENCY),
+    "pulls what free slots can start; start included",
+  );
+  table.add(
+    PROCESS,
+    "runtime, concurrency 1, NATS input",
+    await processNats(url, rtB, 1),
+    "one message a pull",
+  );
+  table.add(
+    PROCESS,
+    `runtime, concurrency ${CONCURRENCY}, in-memory input`,
+    await processMemory(CONCURRENCY),
+  );
+  table.relate(
+    rt64,
+    await bullRow(PROCESS, `BullMQ Worker, concurrency ${BULL_CONCURRENCY}`, (b) =>
+      b.work(qA!, BULL_CONCURRENCY),
+    ),
+    "BullMQ",
+  );
+
+  // ---- process, separate processes ----
+  const raw1 = table.add(
+    PROCESSES,
+    "raw consume() + ack, 1 process",
+    await runConsumers(1, ["raw", url, rawA.stream, "raw"], N),
+  );
+  const rawC = await raw.stream();
+  await inFlight((i) => raw.publish(rawC.subject, i));
+  table.relate(
+    table.add(
+      PROCESSES,
+      "raw consume() + ack, 2 processes",
+      await runConsumers(2, ["raw", url, rawC.stream, "raw"], N),
+    ),
+    raw1,
+    "one process",
+  );
+  const rtC = `bench.rt.${++run}`;
+  await fill(url, rtC);
+  const replica1 = table.add(
+    PROCESSES,
+    `runtime, concurrency ${CONCURRENCY}, 1 replica`,
+    await runConsumers(1, ["runtime", url, rtC, String(CONCURRENCY)], N),
+    "connected first, start included",
+  );
+  const rtD = `bench.rt.${++run}`;
+  await fill(url, rtD);
+  const replica2 = table.add(
+    PROCESSES,
+    `runtime, concurrency ${CONCURRENCY}, 2 replicas`,
+    await runConsumers(2, ["runtime", url, rtD, String(CONCURRENCY)], N),
+    "connected first, start included",
+  );
+  table.relate(replica2, replica1, "one replica");
+  let bull1: Row | undefined;
+  if (bull !== undefined) {
+    const qC = await bull.queue();
+    await bull.addBulk(qC);
+    bull1 = table.add(
+      PROCESSES,
+      `BullMQ Worker, concurrency ${BULL_CONCURRENCY}, 1 process`,
+      await bull.workIn(1, qC, BULL_CONCURRENCY),
+    );
+    table.relate(replica1, bull1, "BullMQ");
   }
-  await messages.close();
-  const rawConsume = row(
-    "process (pull, ack)",
-    "raw consume() + ack",
-    performance.now() - began,
-    undefined,
-    "prefetches 100",
+  const bull2 = await bullRow(
+    PROCESSES,
+    `BullMQ Worker, concurrency ${BULL_CONCURRENCY}, 2 processes`,
+    (b) => b.workIn(2, qB!, BULL_CONCURRENCY),
   );
-  const rt1 = row(
-    "process (pull, ack)",
-    "runtime, concurrency 1",
-    await processAll(url, subject, 1, false),
-    rawConsume,
-    "one pull a take",
-  );
-  void rt1;
-  const s2 = `bench.rt.${++run}`;
-  await fill(url, s2);
-  row(
-    "process (pull, ack)",
-    "runtime, concurrency 64",
-    await processAll(url, s2, 64, false),
-    rawConsume,
-    "one pull a take",
-  );
-  const s3 = `bench.rt.${++run}`;
-  await fill(url, s3);
-  began = performance.now();
-  row(
-    "process (pull, ack)",
-    "runtime, concurrency 64, take({ max: free slots })",
-    await processAll(url, s3, 64, true),
-    rawConsume,
-    "the proposed runtime hint",
-  );
+  table.relate(bull2, bull1, "one process");
+  table.relate(replica2, bull2, "BullMQ");
   await nc.close();
 } finally {
-  await server.stop();
+  await bull?.close();
+  await redis?.stop();
+  await nats.stop();
 }
 
-const header = ["workload", "contender", "time", "throughput", "vs first in group", "notes"];
-console.log(`NATS transport (${N} messages, loopback nats-server ${process.version})\n`);
-console.log(`| ${header.join(" | ")} |`);
-console.log(`| ${header.map((_, i) => (i >= 2 && i <= 4 ? "---:" : "---")).join(" | ")} |`);
-for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+table.print(
+  `NATS transport (${N} messages, loopback nats-server, ${redis === undefined ? "no redis-server" : "redis-server for BullMQ"}, Node ${process.version})`,
+);
+if (redis === undefined) {
+  console.log(
+    "\nBullMQ rows left out: no redis-server at /usr/bin/redis-server (apt-get install -y redis-server).",
+  );
+}

@@ -33,9 +33,10 @@ export function decodeBody(data: Uint8Array): unknown {
   return deserialize(data);
 }
 
-/** The NATS headers of a stored message (`Nats-Msg-Id` is set by the publish itself). */
+/** The NATS headers of a stored message; `Nats-Msg-Id` is what JetStream dedupes by. */
 export function messageHeaders(message: TransportMessage, replyTo: string | undefined): MsgHdrs {
   const h = natsHeaders();
+  h.set(MSG_ID, message.id);
   for (const [key, value] of Object.entries(message.headers)) h.set(key, value);
   if (message.enqueuedAt > 0) h.set(ENQUEUED_AT, String(message.enqueuedAt));
   if (replyTo !== undefined) h.set(REPLY_TO, replyTo);

@@ -5,7 +5,7 @@
 // again (backpressure); a dropping one reports `buffer-dropped`. Every publish carries the
 // message id as `Nats-Msg-Id`, so a publish tried again is never stored twice.
 
-import { JetStreamApiError, type JetStreamClient } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import {
   type AbortSignalLike,
   type BufferType,
@@ -13,9 +13,10 @@ import {
   type OperationOptions,
   PendingLimitError,
 } from "@workers/channels";
-import { messageOf, StoppedError, type TransportHooks } from "@workers/runtime";
+import { type MessageReply, messageOf, StoppedError, type TransportHooks } from "@workers/runtime";
 import { encodeBody, messageHeaders } from "./codec.js";
 import { NatsTransportError } from "./errors.js";
+import { type AckWaiter, type Publisher, STORED } from "./publisher.js";
 import type { ReplyInbox } from "./replies.js";
 
 /** JetStream's "maximum messages exceeded": a `discard: new` stream is full. */
@@ -26,9 +27,8 @@ const MIN_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 100;
 
 export interface ProducerHost {
-  readonly js: JetStreamClient;
+  readonly publisher: Publisher;
   readonly subject: string;
-  readonly publishTimeoutMs: number;
   readonly replies: ReplyInbox;
   readonly hooks: TransportHooks;
   /** Waiting takes of this process's consumer (for `pendingTakes`: the runtime's quiescence). */
@@ -143,68 +143,95 @@ export class ProducerChannel implements Channel<unknown> {
     if (value === undefined) throw new TypeError("Cannot put undefined on a channel");
     if (this.pendingPuts >= MAX_PENDING) throw new PendingLimitError("put", MAX_PENDING);
     const { message, reply } = messageOf(value);
-    const replyTo = reply === undefined ? undefined : this.host.replies.expect(message.id, reply);
+    // Encoded before the reply is expected: a value that cannot travel leaves nothing behind.
     const data = encodeBody(message.body);
-    const headers = messageHeaders(message, replyTo);
+    const replyTo = reply === undefined ? undefined : this.host.replies.expect(message.id, reply);
+    const put = new PendingPut(this, value, message.id, data, messageHeaders(message, replyTo));
+    put.reply = reply;
+    put.signal = signal;
     this.pendingPuts++;
-    return this.send(value, message.id, data, headers, signal).then(
-      (stored) => {
-        this.pendingPuts--;
-        if (!stored) {
-          this.unsent++;
-          if (reply !== undefined) {
-            this.host.replies.forget(message.id);
-            reply.reject(
-              new StoppedError("The NATS transport closed before JetStream stored the message"),
-            );
-          }
-        }
-        return stored;
-      },
-      (error: unknown) => {
-        this.pendingPuts--;
-        if (reply !== undefined) this.host.replies.forget(message.id);
-        throw error;
-      },
-    );
+    const stored = new Promise<boolean>((resolve, reject) => {
+      put.resolve = resolve;
+      put.reject = reject;
+    });
+    this.attempt(put);
+    return stored;
   }
 
-  private async send(
-    value: unknown,
-    id: string,
-    data: Uint8Array,
-    headers: ReturnType<typeof messageHeaders>,
-    signal: AbortSignalLike | undefined,
-  ): Promise<boolean> {
-    const stopped = this.host.stopped;
-    let backoff = MIN_BACKOFF_MS;
-    for (;;) {
-      if (stopped.aborted) return false;
-      if (signal?.aborted === true) throw signal.reason;
-      try {
-        await this.host.js.publish(this.host.subject, data, {
-          msgID: id,
-          headers,
-          timeout: this.host.publishTimeoutMs,
-        });
-        this.stored++;
-        this.full = false;
-        return true;
-      } catch (error) {
-        if (error instanceof JetStreamApiError && error.code === STREAM_FULL) {
-          if (this.bufferType !== "fixed") {
-            // A dropping stream refused the newest: accepted, and dropped with an event.
-            this.drops++;
-            this.host.replies.forget(id);
-            this.host.hooks.onDrop(value, "buffer-dropped");
-            return true;
-          }
-          this.full = true;
-        }
-        // Full (fixed: backpressure), or the server is away: the same id again after a while.
-        await sleep(backoff, [signal, stopped]);
-        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+  /** One publish of `put`, unless the transport closed or its signal aborted meanwhile. */
+  attempt(put: PendingPut): void {
+    if (this.host.stopped.aborted) this.end(put, false);
+    else if (put.signal?.aborted === true) this.fail(put, put.signal.reason);
+    else this.host.publisher.publish(this.host.subject, put.data, put.headers, put);
+  }
+
+  /** JetStream's answer to one publish of `put`. */
+  answered(put: PendingPut, result: number): void {
+    if (result === STORED) {
+      this.stored++;
+      this.full = false;
+      this.end(put, true);
+      return;
+    }
+    if (result === STREAM_FULL) {
+      if (this.bufferType !== "fixed") {
+        // A dropping stream refused the newest: accepted, and dropped with an event.
+        this.drops++;
+        this.host.replies.forget(put.id);
+        this.end(put, true);
+        this.host.hooks.onDrop(put.value, "buffer-dropped");
+        return;
+      }
+      this.full = true;
+    }
+    // Full (fixed: backpressure), or the server is away: the same id again after a while.
+    const backoff = put.backoff;
+    put.backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    void sleep(backoff, [put.signal, this.host.stopped]).then(() => this.attempt(put));
+  }
+
+  private end(put: PendingPut, stored: boolean): void {
+    this.pendingPuts--;
+    const reply = put.reply;
+    if (!stored) {
+      this.unsent++;
+      if (reply !== undefined) {
+        this.host.replies.forget(put.id);
+        reply.reject(
+          new StoppedError("The NATS transport closed before JetStream stored the message"),
+        );
       }
     }
+    put.resolve(stored);
+  }
+
+  private fail(put: PendingPut, error: unknown): void {
+    this.pendingPuts--;
+    if (put.reply !== undefined) this.host.replies.forget(put.id);
+    put.reject(error);
   }
 }
+
+/** A put on its way to the stream: published again (same id) until stored or given up. */
+class PendingPut implements AckWaiter {
+  deadline = 0;
+  backoff: number = MIN_BACKOFF_MS;
+  reply: MessageReply | undefined = undefined;
+  signal: AbortSignalLike | undefined = undefined;
+  resolve: (stored: boolean) => void = noop;
+  reject: (error: unknown) => void = noop;
+
+  constructor(
+    private readonly channel: ProducerChannel,
+    readonly value: unknown,
+    readonly id: string,
+    readonly data: Uint8Array,
+    readonly headers: MsgHdrs,
+  ) {}
+
+  acked(result: number): void {
+    this.channel.answered(this, result);
+  }
+}
+
+function noop(): void {}

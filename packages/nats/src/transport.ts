@@ -2,12 +2,7 @@
 // transport (opened at the first channel, or the caller's), one work-queue stream and one
 // durable pull consumer a channel, one inbox for this process's requests.
 
-import {
-  type JetStreamClient,
-  type JetStreamManager,
-  jetstream,
-  jetstreamManager,
-} from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type {
   ChannelState,
@@ -24,6 +19,7 @@ import {
   resolveOptions,
 } from "./options.js";
 import { ProducerChannel } from "./producer.js";
+import { Publisher } from "./publisher.js";
 import { Puller } from "./puller.js";
 import { PublishedReply, ReplyInbox } from "./replies.js";
 import { ensureConsumer, ensureStream, type StreamPlan } from "./stream.js";
@@ -33,8 +29,8 @@ const STATS_EVERY_MS = 1000;
 
 interface Connected {
   readonly nc: NatsConnection;
-  readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
+  readonly publisher: Publisher;
   readonly replies: ReplyInbox;
 }
 
@@ -80,9 +76,8 @@ class NatsChannel implements TransportChannel {
     const nc = conn.nc;
     this.channel = new ProducerChannel(
       {
-        js: conn.js,
+        publisher: conn.publisher,
         subject: plan.subject,
-        publishTimeoutMs: options.publishTimeoutMs,
         replies: conn.replies,
         hooks,
         pendingTakes: () => this.puller?.pendingTakes ?? this.idlers.size,
@@ -246,7 +241,12 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     }
     try {
       const jsm = await jetstreamManager(nc, { timeout: o.connectTimeoutMs });
-      const conn: Connected = { nc, js: jetstream(nc), jsm, replies: new ReplyInbox(nc) };
+      const conn: Connected = {
+        nc,
+        jsm,
+        publisher: new Publisher(nc, o.publishTimeoutMs),
+        replies: new ReplyInbox(nc),
+      };
       void watchStatus(nc);
       return conn;
     } catch (error) {
@@ -273,6 +273,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
 
   async function shutdown(conn: Connected): Promise<void> {
     for (const ch of channels.values()) ch.unsubscribe();
+    conn.publisher.close();
     conn.replies.close();
     if (o.connection === undefined) await conn.nc.close();
   }

@@ -1,6 +1,7 @@
 // Trace context through NATS: a span active in system A (a front end) and the process span in
-// system B (the consumer, its own tracer provider, as another process would have) share one
-// trace; the process span's parent is A's send span, carried in the stored message's headers.
+// system B (the consumer, its own tracer provider, in this process and in a process of its own)
+// share one trace; the process span's parent is A's send span, carried in the stored message's
+// headers.
 
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { natsTransport } from "../src/index.js";
 import { uniqueSubject, until } from "./helpers.js";
 import { NatsServer } from "./nats-server.js";
+import { FixtureProcess } from "./replicas.js";
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -119,4 +121,43 @@ it("every attempt of a retried NATS message is a process span of the same trace"
     new Set([root.spanContext().traceId]),
   );
   expect(processed.map((s) => s.attributes["workers.attempt"])).toEqual([1, 2, 3]);
+});
+
+it("the process span in a consumer process has A's send span as its parent, across processes", async () => {
+  const subject = uniqueSubject();
+  const consumer = new FixtureProcess("traced-consumer.ts", [server.url, subject]);
+  try {
+    await until(() => consumer.has("READY"), "the consumer process to start", 30_000);
+    const a = sdk();
+    const front = await system(subject, a.tracerProvider, false, () => {
+      throw new Error("a front end never runs the worker");
+    });
+    const http = a.tracerProvider.getTracer("test").startSpan("POST /orders");
+    await context.with(trace.setSpan(context.active(), http), () => front.command("w", { id: 1 }));
+    http.end();
+    const printed = (): Record<string, unknown>[] =>
+      consumer.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    await until(
+      () => printed().some((p) => p.span === "process in"),
+      "the process span in the consumer process",
+    );
+    await front.stop();
+
+    const traceId = http.spanContext().traceId;
+    const send = a.spans().find((s) => s.name === "send in");
+    expect(send?.spanContext().traceId).toBe(traceId);
+    const processed = printed().filter((p) => p.span === "process in");
+    expect(processed).toHaveLength(1);
+    expect(processed[0]).toMatchObject({
+      traceId,
+      parentSpanId: send!.spanContext().spanId,
+      remote: true,
+    });
+    expect(printed().filter((p) => "worker" in p)).toEqual([{ worker: traceId }]);
+    consumer.signal("SIGTERM");
+    expect(await consumer.exited).toEqual({ code: 0, signal: null });
+    expect(consumer.has("STOPPED")).toBe(true);
+  } finally {
+    consumer.signal("SIGKILL");
+  }
 });
