@@ -27,7 +27,8 @@ import { definition } from "./definition.js";
 import { RedisServer } from "./redis-server.js";
 import { type Row, Table } from "./table.js";
 
-const N = Number(process.env.BENCH_N ?? 20_000);
+const N = Number(process.env.BENCH_N ?? 80_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WINDOW = 256;
 const CONCURRENCY = 64;
 const BULL_CONCURRENCY = 50;
@@ -310,37 +311,44 @@ try {
   );
 
   // ---- process, separate processes ----
-  const raw1 = table.add(
-    PROCESSES,
-    "raw consume() + ack, 1 process",
-    await runConsumers(1, ["raw", url, rawA.stream, "raw"], N),
-  );
-  const rawC = await raw.stream();
-  await inFlight((i) => raw.publish(rawC.subject, i));
+  // One and two processes, interleaved over ROUNDS rounds, each on a stream filled anew; the
+  // best round of each is kept (on 2 cores shared with nats-server one round moves by ±25%).
+  const best = { raw1: Infinity, raw2: Infinity, rt1: Infinity, rt2: Infinity };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const processes of [1, 2] as const) {
+      const s = await raw.stream();
+      await inFlight((i) => raw.publish(s.subject, i));
+      const rawMs = await runConsumers(processes, ["raw", url, s.stream, "raw"], N);
+      const subject = `bench.rt.${++run}`;
+      await fill(url, subject);
+      const rtMs = await runConsumers(processes, ["runtime", url, subject, String(CONCURRENCY)], N);
+      if (processes === 1) {
+        best.raw1 = Math.min(best.raw1, rawMs);
+        best.rt1 = Math.min(best.rt1, rtMs);
+      } else {
+        best.raw2 = Math.min(best.raw2, rawMs);
+        best.rt2 = Math.min(best.rt2, rtMs);
+      }
+    }
+  }
+  const bestOf = `best of ${ROUNDS} rounds`;
+  const raw1 = table.add(PROCESSES, "raw consume() + ack, 1 process", best.raw1, bestOf);
   table.relate(
-    table.add(
-      PROCESSES,
-      "raw consume() + ack, 2 processes",
-      await runConsumers(2, ["raw", url, rawC.stream, "raw"], N),
-    ),
+    table.add(PROCESSES, "raw consume() + ack, 2 processes", best.raw2, bestOf),
     raw1,
     "one process",
   );
-  const rtC = `bench.rt.${++run}`;
-  await fill(url, rtC);
   const replica1 = table.add(
     PROCESSES,
     `runtime, concurrency ${CONCURRENCY}, 1 replica`,
-    await runConsumers(1, ["runtime", url, rtC, String(CONCURRENCY)], N),
-    "connected first, start included",
+    best.rt1,
+    `connected first, start included, ${bestOf}`,
   );
-  const rtD = `bench.rt.${++run}`;
-  await fill(url, rtD);
   const replica2 = table.add(
     PROCESSES,
     `runtime, concurrency ${CONCURRENCY}, 2 replicas`,
-    await runConsumers(2, ["runtime", url, rtD, String(CONCURRENCY)], N),
-    "connected first, start included",
+    best.rt2,
+    `connected first, start included, ${bestOf}`,
   );
   table.relate(replica2, replica1, "one replica");
   let bull1: Row | undefined;
