@@ -50,7 +50,8 @@ describe("backoffDelay with an exponential schedule", () => {
         expect(Number.isFinite(d)).toBe(true);
         expect(d).toBeGreaterThanOrEqual(0);
         expect(d).toBeLessThanOrEqual(s.maxMs);
-        const uncapped = s.initialMs * s.factor ** (n - 1);
+        // A zero initial delay stays zero even where factor^(n - 1) overflows (0 * Infinity).
+        const uncapped = s.initialMs === 0 ? 0 : s.initialMs * s.factor ** (n - 1);
         if (uncapped <= s.maxMs) expect(d).toBeCloseTo(uncapped, 6);
         else expect(d).toBe(s.maxMs);
       }),
