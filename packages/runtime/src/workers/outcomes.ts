@@ -112,15 +112,11 @@ export class Outcomes {
 
   /**
    * Counts a message; true when it is due to be timed: the first LATENCY_WARMUP, then one in
-   * LATENCY_SAMPLE. A countdown, so an untimed message costs a decrement.
+   * LATENCY_SAMPLE. A countdown, so an untimed message costs a decrement. A due message's
+   * start is `startTiming()`.
    */
   sampleDue(): boolean {
     return --this.untilSample === 0;
-  }
-
-  /** After `sampleDue()`: when the message counted last started, or -1 when it is not timed. */
-  dueStart(): number {
-    return this.untilSample === 0 ? this.timedStart() : -1;
   }
 
   /**
@@ -128,11 +124,11 @@ export class Outcomes {
    * message started while none is in flight. -1: not measured.
    */
   sampledStart(idle: boolean): number {
-    return this.sampleDue() || (idle && this.inFlight === 0) ? this.timedStart() : -1;
+    return this.sampleDue() || (idle && this.inFlight === 0) ? this.startTiming() : -1;
   }
 
-  /** The start of a timed message; schedules the next due one when this one was. */
-  private timedStart(): number {
+  /** The start of a timed message; schedules the next due one when this one was due. */
+  startTiming(): number {
     if (this.untilSample === 0) {
       const tick = this.dueTick;
       const gap = tick < LATENCY_WARMUP ? 1 : LATENCY_SAMPLE - (tick % LATENCY_SAMPLE);
@@ -157,7 +153,7 @@ export class Outcomes {
   /**
    * `succeed` of a message without envelope or delivery, not timed: what a busy go worker runs
    * per message. The rare cases are out of line, so that this and the output channel's
-   * `offer` stay small enough to be inlined into the worker's loop.
+   * `offer` stay small enough to be inlined into the executor's `drain`.
    */
   succeedBare(value: unknown): undefined {
     this.processed++;
