@@ -114,20 +114,15 @@ export class GoExecutor implements Executor {
     const outcomes = this.outcomes;
     let value = first;
     for (let n = 1; ; n++) {
-      let env: MessageEnvelope | undefined;
-      let body = value;
+      let pending: Promise<void> | undefined;
       // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
       // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer).
       if (typeof value === "object" && value instanceof MessageEnvelope) {
-        env = value;
-        body = value.body;
-      }
-      let pending: Promise<void> | undefined;
-      // Clock reads are the most expensive part of a trivial message: the first messages of a
-      // worker are all timed, then one in LATENCY_SAMPLE (see `Outcomes.sampleDue`).
-      const due = outcomes.sampleDue();
-      if (due || env !== undefined) {
-        pending = this.runTimed(env, body, undefined, due ? outcomes.startTiming() : -1);
+        pending = this.run(value, value.body, undefined);
+      } else if (outcomes.sampleDue()) {
+        // Clock reads are the most expensive part of a trivial message: the first messages
+        // of a worker are all timed, then one in LATENCY_SAMPLE.
+        pending = this.runTimed(undefined, value, undefined, outcomes.startTiming());
       } else {
         // A bare message, not timed: `runTimed` with its constants folded by hand, in this
         // loop's body. V8 inlines by bytecode size (about 900 bytes into one function, with
@@ -136,15 +131,15 @@ export class GoExecutor implements Executor {
         let result: unknown;
         let threw = false;
         try {
-          result = this.fn(this.shared, body);
+          result = this.fn(this.shared, value);
         } catch (error) {
           threw = true;
-          outcomes.fail(undefined, body, error, -1, undefined);
+          outcomes.fail(undefined, value, error, -1, undefined);
         }
         // A primitive result (the common case of a trivial worker) skips the thenable check.
         if (!threw) {
           if (typeof result === "object" || typeof result === "function") {
-            pending = this.objectResult(body, result);
+            pending = this.objectResult(value, result);
           } else outcomes.succeedBare(result);
         }
       }
