@@ -54,6 +54,69 @@ describe("pause and resume", () => {
     await system.stop();
   });
 
+  it("a worker that pauses itself runs nothing more of its buffered messages until resumed", async () => {
+    const started: number[] = [];
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { buffer: 8 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: (_c: unknown, n: number) => {
+              started.push(n);
+              if (n === 1) system.pause("w");
+            },
+          },
+        },
+      } as never,
+      { obs: () => {} },
+    );
+    // Not awaited: the loop finds 1-3 buffered behind 0, a burst it runs synchronously.
+    for (const n of [0, 1, 2, 3]) void system.command("w", n);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([0, 1]);
+    expect(system.stats().channels.in!.size).toBe(2);
+    system.resume("w");
+    await system.onIdle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    await system.stop();
+  });
+
+  it("a worker that stops its system without draining runs nothing more of its buffered messages", async () => {
+    const started: number[] = [];
+    const drops: unknown[] = [];
+    let stopping: Promise<void> | undefined;
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { buffer: 8 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: (_c: unknown, n: number) => {
+              started.push(n);
+              if (n === 1) stopping = system.stop({ drain: false });
+            },
+          },
+        },
+      } as never,
+      {
+        obs: (e: WorkersEvent) => {
+          if (e.type === "workers.drop") drops.push(e.msg);
+        },
+      },
+    );
+    for (const n of [0, 1, 2, 3]) void system.command("w", n);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(started).toEqual([0, 1]);
+    expect(drops).toEqual([2, 3]);
+    expect(system.stats().workers.w!.processed).toBe(2);
+  });
+
   it("starts paused with { paused: true }; a draining stop does not resume: what waits is a shutdown drop", async () => {
     const events: WorkersEvent[] = [];
     const seen: number[] = [];

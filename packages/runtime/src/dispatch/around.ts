@@ -2,11 +2,18 @@
 // `around(info, headers, run)`, and its outcome is recorded inside `run`, so what the outcome
 // sends on (an output offer, a reply) happens in the context `around` made current.
 
+import type { Channel } from "@workers/channels";
 import { EMPTY_HEADERS, type MessageEnvelope, nextMessageId } from "../system/envelope.js";
 import type { Delivery } from "../transport/types.js";
 import type { Headers, ProcessInfo } from "../types.js";
 import type { Job, Outcomes } from "../workers/outcomes.js";
-import type { Executor, ExecutorTarget, Item } from "./executor.js";
+import {
+  type DrainLoop,
+  drainEach,
+  type Executor,
+  type ExecutorTarget,
+  type Item,
+} from "./executor.js";
 
 export type Around = <T>(
   info: ProcessInfo,
@@ -105,6 +112,10 @@ export class AroundExecutor implements Executor {
       return handled(endWith(outcomes, job, result));
     };
     return processAround(this.target, this.around, job, run);
+  }
+
+  drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
+    return drainEach(this, first, input, loop, max);
   }
 
   runBatch(items: readonly Item[]): Promise<void> {

@@ -4,7 +4,7 @@
 
 import type { Channel } from "@workers/channels";
 import type { NormalizedRetry, WorkerFn } from "@workers/config";
-import type { MessageEnvelope } from "../system/envelope.js";
+import { MessageEnvelope } from "../system/envelope.js";
 import type { WorkerHost } from "../system/host.js";
 import type { Delivery } from "../transport/types.js";
 import type { ModuleRef, WorkerInfo } from "../types.js";
@@ -31,6 +31,25 @@ export interface Executor {
   ): Promise<void> | undefined;
   /** Thread workers with `batch`: several messages in one pool task, each ending on its own. */
   runBatch(items: readonly Item[]): Promise<void>;
+  /**
+   * The synchronous core of a loop on an in-memory input: runs `first` (a value the loop took:
+   * the message itself or the runtime's envelope), then what `input` holds now, one after
+   * another while each ends synchronously and `loop` is neither gated nor halted (a function
+   * may pause or stop its worker), at most `max` in all (at least `first`). A message that
+   * goes asynchronous takes one of the loop's slots (`loop.started()`) and ends the drain.
+   * Returns how many messages it ran.
+   */
+  drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number;
+}
+
+/** What `Executor.drain` reads of the loop it runs for. */
+export interface DrainLoop {
+  /** Paused or rate-limited: the loop passes its gate before it takes another message. */
+  readonly gated: boolean;
+  /** Stopped: the loop takes nothing more. */
+  readonly halted: boolean;
+  /** A message went asynchronous: it holds a slot of the loop's until it ends. */
+  started(): void;
 }
 
 /** `retry` and `timeoutMs` of a command worker. */
@@ -78,6 +97,32 @@ export interface ExecutorTarget {
 }
 
 const NOTHING = (): void => {};
+
+/** `drain` of an executor whose `run` it calls for each message. */
+export function drainEach(
+  executor: Executor,
+  first: unknown,
+  input: Channel<unknown>,
+  loop: DrainLoop,
+  max: number,
+): number {
+  let value = first;
+  for (let n = 1; ; n++) {
+    // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
+    // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer).
+    const pending =
+      typeof value === "object" && value instanceof MessageEnvelope
+        ? executor.run(value, value.body, undefined)
+        : executor.run(undefined, value, undefined);
+    if (pending !== undefined) {
+      loop.started();
+      return n;
+    }
+    if (n >= max || loop.gated || loop.halted) return n;
+    value = input.poll();
+    if (value === undefined) return n;
+  }
+}
 
 /** `runBatch` of an executor that runs a batch's messages one by one. */
 export function runEach(executor: Executor, items: readonly Item[]): Promise<void> {

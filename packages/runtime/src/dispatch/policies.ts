@@ -4,6 +4,7 @@
 // slot, then runs again. Only the last failure ends the message as failed; a success ends it
 // at once. Either way it ends once, through `Outcomes`, inside the attempt's `run`.
 
+import type { Channel } from "@workers/channels";
 import { backoffDelay, type NormalizedRetry } from "@workers/config";
 import { TimeoutError } from "../errors.js";
 import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../system/envelope.js";
@@ -13,6 +14,8 @@ import { type Around, handled, headersOf, processInfo } from "./around.js";
 import { AttemptSignal } from "./attempt-signal.js";
 import {
   type AttemptRunner,
+  type DrainLoop,
+  drainEach,
   type Executor,
   type ExecutorTarget,
   type Item,
@@ -77,6 +80,10 @@ export class PolicyExecutor implements Executor {
       delivery === undefined ? this.attemptsFrom(job, 1) : this.deliveryAttempt(job, delivery);
     job.settled = settled;
     return settled;
+  }
+
+  drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
+    return drainEach(this, first, input, loop, max);
   }
 
   runBatch(items: readonly Item[]): Promise<void> {

@@ -6,7 +6,7 @@
 
 import type { Channel, PutMode } from "@workers/channels";
 import type { NormalizedWorker } from "@workers/config";
-import type { Item } from "../dispatch/executor.js";
+import type { DrainLoop, Item } from "../dispatch/executor.js";
 import { MessageEnvelope } from "../system/envelope.js";
 import type { WorkerHost } from "../system/host.js";
 import type { Delivery, TakeOptions, TransportChannel } from "../transport/types.js";
@@ -29,7 +29,7 @@ function yieldToMacrotasks(): Promise<void> {
   });
 }
 
-export class CommandWorker extends Worker {
+export class CommandWorker extends Worker implements DrainLoop {
   /** The input as producers see it. */
   readonly channel: Channel<unknown>;
   /** Where the loop takes from: the channel itself in memory, else its transport. */
@@ -50,7 +50,7 @@ export class CommandWorker extends Worker {
   /** Set by `stop`: take nothing more. */
   halted = false;
   /** Paused or rate-limited: the loop passes `gate()` before it takes. */
-  private gated = false;
+  gated = false;
   /** Parked in `gate()` while paused. */
   inGate = false;
   private readonly rateLimit: RateLimit | undefined;
@@ -153,6 +153,11 @@ export class CommandWorker extends Worker {
     });
   }
 
+  /** A message `drain` ran went asynchronous: it holds a slot until `outcomes.onRelease`. */
+  started(): void {
+    this.active++;
+  }
+
   /** Stops taking; wakes the loop if it waits for a free slot, a resume or its rate limit. */
   halt(): void {
     this.halted = true;
@@ -195,12 +200,12 @@ export class CommandWorker extends Worker {
         }
         handed = true;
         this.rateLimit?.take(performance.now());
-        // `typeof` first: see `runOne`.
-        const pending =
-          typeof value === "object" && value instanceof MessageEnvelope
-            ? executor.run(value, value.body, undefined)
-            : executor.run(undefined, value, undefined);
-        if (pending !== undefined && ++this.active >= this.concurrency) {
+        // This message and what the input holds behind it, in one synchronous stretch (the
+        // burst's last message is counted below).
+        burst += executor.drain(value, ch, this, YIELD_EVERY - burst) - 1;
+        // Below `concurrency` when the loop took the message (after `halt()` it returns at the
+        // top): only a message that went asynchronous in `drain` can fill the last slot.
+        if (this.active >= this.concurrency) {
           // Woken by a finished message or by `halt()`.
           await new Promise<void>((resolve) => {
             this.wakeSlot = resolve;

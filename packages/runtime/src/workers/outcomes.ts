@@ -66,6 +66,16 @@ export class JobList implements Iterable<Job> {
   }
 }
 
+/** A processed message ends for its transport and for a `request` waiting on it. */
+function settle(
+  env: MessageEnvelope | undefined,
+  value: unknown,
+  delivery: Delivery | undefined,
+): void {
+  delivery?.ack();
+  env?.reply?.resolve(value);
+}
+
 /** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
 const LATENCY_WARMUP = 64;
 const LATENCY_SAMPLE = 128;
@@ -81,11 +91,12 @@ export class Outcomes {
   readonly jobs: JobList = new JobList();
   /** Called when a message that is not part of a batch leaves flight (the loop's slot). */
   onRelease: (() => void) | undefined = undefined;
-  private sampleTick = 0;
-  private readonly outputChannel: Channel<unknown> | undefined;
+  /** Messages until the next one due to be timed (the `dueTick`th of the worker). */
+  private untilSample = 1;
+  private dueTick = 1;
   readonly outputChan: string | undefined;
-  /** Without `inject` results go to the output channel as they are. */
-  private readonly plainOutput: boolean;
+  /** The output channel, when results go to it as they are (without `inject`). */
+  private readonly plainOutput: Channel<unknown> | undefined;
 
   constructor(
     private readonly host: WorkerHost,
@@ -93,19 +104,38 @@ export class Outcomes {
     outputChan: string | undefined,
   ) {
     this.outputChan = outputChan;
-    this.outputChannel = outputChan === undefined ? undefined : host.channels[outputChan];
-    this.plainOutput = host.obs.inject === undefined;
+    this.plainOutput =
+      outputChan === undefined || host.obs.inject !== undefined
+        ? undefined
+        : host.channels[outputChan];
   }
 
   /**
-   * When a message's latency is measured: the first ones, then one in LATENCY_SAMPLE (and,
-   * with `idle`, any message started while none is in flight). -1: not measured.
+   * Counts a message; true when it is due to be timed: the first LATENCY_WARMUP, then one in
+   * LATENCY_SAMPLE. A countdown, so an untimed message costs a decrement. A due message's
+   * start is `startTiming()`.
+   */
+  sampleDue(): boolean {
+    return --this.untilSample === 0;
+  }
+
+  /**
+   * When a message's latency is measured: a due one (`sampleDue`) and, with `idle`, any
+   * message started while none is in flight. -1: not measured.
    */
   sampledStart(idle: boolean): number {
-    const tick = ++this.sampleTick;
-    return tick <= LATENCY_WARMUP || tick % LATENCY_SAMPLE === 0 || (idle && this.inFlight === 0)
-      ? performance.now()
-      : -1;
+    return this.sampleDue() || (idle && this.inFlight === 0) ? this.startTiming() : -1;
+  }
+
+  /** The start of a timed message; schedules the next due one when this one was due. */
+  startTiming(): number {
+    if (this.untilSample === 0) {
+      const tick = this.dueTick;
+      const gap = tick < LATENCY_WARMUP ? 1 : LATENCY_SAMPLE - (tick % LATENCY_SAMPLE);
+      this.untilSample = gap;
+      this.dueTick = tick + gap;
+    }
+    return performance.now();
   }
 
   /** A success (latency includes the output offer). */
@@ -115,24 +145,37 @@ export class Outcomes {
     startedAt: number,
     delivery: Delivery | undefined,
   ): void {
+    this.succeedBare(value);
+    if (env !== undefined || delivery !== undefined) settle(env, value, delivery);
+    if (startedAt >= 0) this.recordLatency(startedAt);
+  }
+
+  /**
+   * `succeed` of a message without envelope or delivery, not timed: what a busy go worker runs
+   * per message. The rare cases are out of line, so that this and the output channel's
+   * `offer` stay small enough to be inlined into the executor's `drain`.
+   */
+  succeedBare(value: unknown): undefined {
     this.processed++;
     if (value !== undefined) {
-      const out = this.outputChannel;
-      if (out !== undefined) {
-        if (this.plainOutput) {
-          if (out.offer(value)) this.outputs++;
-          else this.host.drop("output-drop", this.outputChan!, value, this.source.name);
-        } else {
-          this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
-        }
-      }
+      if (this.plainOutput?.offer(value)) this.outputs++;
+      else if (this.outputChan !== undefined) this.output(value);
     }
-    delivery?.ack();
-    env?.reply?.resolve(value);
-    if (startedAt >= 0) {
-      const now = performance.now();
-      this.latency.record(now - startedAt, now);
+    return undefined;
+  }
+
+  /** A result the plain output channel refused (a drop), or one for `inject` to deliver. */
+  private output(value: unknown): void {
+    if (this.plainOutput !== undefined) {
+      this.host.drop("output-drop", this.outputChan!, value, this.source.name);
+    } else {
+      this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
     }
+  }
+
+  private recordLatency(startedAt: number): void {
+    const now = performance.now();
+    this.latency.record(now - startedAt, now);
   }
 
   /** A failure: an error event (and the fail channel), a rejected request. */
@@ -147,10 +190,7 @@ export class Outcomes {
     this.host.reportError(this.source, body, error);
     delivery?.term(error);
     env?.reply?.reject(error);
-    if (startedAt >= 0) {
-      const now = performance.now();
-      this.latency.record(now - startedAt, now);
-    }
+    if (startedAt >= 0) this.recordLatency(startedAt);
   }
 
   /** A message goes into flight. */

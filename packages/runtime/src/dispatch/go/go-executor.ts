@@ -4,7 +4,7 @@
 
 import type { Channel } from "@workers/channels";
 import type { WorkerFn } from "@workers/config";
-import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../../system/envelope.js";
+import { EMPTY_HEADERS, isThenable, MessageEnvelope } from "../../system/envelope.js";
 import type { Delivery } from "../../transport/types.js";
 import type {
   Components,
@@ -18,6 +18,7 @@ import type { Outcomes } from "../../workers/outcomes.js";
 import { AttemptSignal } from "../attempt-signal.js";
 import {
   type AttemptRunner,
+  type DrainLoop,
   type Executor,
   type ExecutorTarget,
   type Item,
@@ -106,11 +107,60 @@ export class GoExecutor implements Executor {
     body: unknown,
     delivery: Delivery | undefined,
   ): Promise<void> | undefined {
+    return this.runTimed(env, body, delivery, this.outcomes.sampledStart(false));
+  }
+
+  drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
+    const outcomes = this.outcomes;
+    let value = first;
+    for (let n = 1; ; n++) {
+      let pending: Promise<void> | undefined;
+      // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
+      // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer).
+      if (typeof value === "object" && value instanceof MessageEnvelope) {
+        pending = this.run(value, value.body, undefined);
+      } else if (outcomes.sampleDue()) {
+        // Clock reads are the most expensive part of a trivial message: the first messages
+        // of a worker are all timed, then one in LATENCY_SAMPLE.
+        pending = this.runTimed(undefined, value, undefined, outcomes.startTiming());
+      } else {
+        // A bare message, not timed: `runTimed` with its constants folded by hand, in this
+        // loop's body. V8 inlines by bytecode size (about 900 bytes into one function, with
+        // what a callee's own optimized code inlined counted in full), so this, `poll()` and
+        // the output channel's `offer` fit only when the loop and the path are one function.
+        let result: unknown;
+        let threw = false;
+        try {
+          result = this.fn(this.shared, value);
+        } catch (error) {
+          threw = true;
+          outcomes.fail(undefined, value, error, -1, undefined);
+        }
+        // A primitive result (the common case of a trivial worker) skips the thenable check.
+        if (!threw) {
+          if (typeof result === "object" || typeof result === "function") {
+            pending = this.objectResult(value, result);
+          } else outcomes.succeedBare(result);
+        }
+      }
+      if (pending !== undefined) {
+        loop.started();
+        return n;
+      }
+      if (n >= max || loop.gated || loop.halted) return n;
+      value = input.poll();
+      if (value === undefined) return n;
+    }
+  }
+
+  /** `run` with the message's start (-1: not timed). */
+  private runTimed(
+    env: MessageEnvelope | undefined,
+    body: unknown,
+    delivery: Delivery | undefined,
+    startedAt: number,
+  ): Promise<void> | undefined {
     const ctx = goContext(this.target, this.shared, env, delivery);
-    // Clock reads are the most expensive part of a trivial message: the first messages of a
-    // worker are all timed, then one in LATENCY_SAMPLE; an asynchronous one not sampled is
-    // timed from its first await when the worker was idle.
-    const startedAt = this.outcomes.sampledStart(false);
     let result: unknown;
     try {
       result = this.fn(ctx, body);
@@ -124,6 +174,12 @@ export class GoExecutor implements Executor {
       return undefined;
     }
     return this.track(env, body, delivery, result, startedAt);
+  }
+
+  /** An object a bare, untimed message's function returned (out of `drain`'s body). */
+  private objectResult(body: unknown, result: unknown): Promise<void> | undefined {
+    if (!isThenable(result)) return this.outcomes.succeedBare(result);
+    return this.track(undefined, body, undefined, result, -1);
   }
 
   // Kept out of `run` so that its closures do not cost the synchronous path a context

@@ -2,13 +2,21 @@
 // the system's ThreadDispatcher; outcomes come back and end each message through `Outcomes`.
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Channel } from "@workers/channels";
 import { type MessageEnvelope, nextMessageId } from "../../system/envelope.js";
 import type { Delivery } from "../../transport/types.js";
 import type { Headers, ModuleRef, WorkerInfo } from "../../types.js";
 import type { Job, Outcomes } from "../../workers/outcomes.js";
 import { type Around, endWith, handled, headersOf, processAround } from "../around.js";
 import { AttemptSignal } from "../attempt-signal.js";
-import type { AttemptRunner, Executor, ExecutorTarget, Item } from "../executor.js";
+import {
+  type AttemptRunner,
+  type DrainLoop,
+  drainEach,
+  type Executor,
+  type ExecutorTarget,
+  type Item,
+} from "../executor.js";
 import type { ContextRunner, TaskOutcome, ThreadDispatcher, ThreadTask } from "../types.js";
 
 /**
@@ -115,6 +123,10 @@ export class ThreadExecutor implements Executor {
     );
     job.settled = settled;
     return settled;
+  }
+
+  drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
+    return drainEach(this, first, input, loop, max);
   }
 
   runBatch(items: readonly Item[]): Promise<void> {
