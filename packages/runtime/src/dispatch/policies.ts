@@ -7,7 +7,7 @@
 import type { Channel } from "@workers/channels";
 import { backoffDelay, type NormalizedRetry } from "@workers/config";
 import { TimeoutError } from "../errors.js";
-import { EMPTY_HEADERS, isThenable, type MessageEnvelope } from "../system/envelope.js";
+import { EMPTY_HEADERS, isThenable, MessageEnvelope } from "../system/envelope.js";
 import type { Delivery } from "../transport/types.js";
 import type { Job, Outcomes } from "../workers/outcomes.js";
 import { type Around, handled, headersOf, processInfo } from "./around.js";
@@ -83,7 +83,22 @@ export class PolicyExecutor implements Executor {
   }
 
   drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
-    return drainEach(this, first, input, loop, max);
+    if (!this.direct) return drainEach(this, first, input, loop, max);
+    // `drainEach` with the first attempt's fast path called straight from the loop's body.
+    let value = first;
+    for (let n = 1; ; n++) {
+      const pending =
+        typeof value === "object" && value instanceof MessageEnvelope
+          ? this.runDirect(value, value.body)
+          : this.runDirect(undefined, value);
+      if (pending !== undefined) {
+        loop.started();
+        return n;
+      }
+      if (n >= max || loop.gated || loop.halted) return n;
+      value = input.poll();
+      if (value === undefined) return n;
+    }
   }
 
   runBatch(items: readonly Item[]): Promise<void> {
@@ -109,7 +124,7 @@ export class PolicyExecutor implements Executor {
         signal = spare;
       }
     }
-    const startedAt = outcomes.sampledStart(false);
+    const startedAt = outcomes.sampleDue() ? outcomes.startTiming() : -1;
     let result: unknown;
     try {
       result =
@@ -132,7 +147,8 @@ export class PolicyExecutor implements Executor {
     if ((typeof result !== "object" && typeof result !== "function") || !isThenable(result)) {
       if (plain && signal !== UNUSED && signal.untouched) this.spare = signal;
       else signal.dispose();
-      outcomes.succeed(env, result, startedAt, undefined);
+      if (env === undefined && startedAt < 0) outcomes.succeedBare(result);
+      else outcomes.succeed(env, result, startedAt, undefined);
       return undefined;
     }
     const job = outcomes.begin(
