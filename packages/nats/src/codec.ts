@@ -36,8 +36,10 @@ export function decodeBody(data: Uint8Array): unknown {
 /** The NATS headers of a stored message; `Nats-Msg-Id` is what JetStream dedupes by. */
 export function messageHeaders(message: TransportMessage, replyTo: string | undefined): MsgHdrs {
   const h = natsHeaders();
-  h.set(MSG_ID, message.id);
   for (const [key, value] of Object.entries(message.headers)) h.set(key, value);
+  // Last: a header of the same name (from an `inject` hook) must not make messages share an id,
+  // which JetStream would take for duplicates of one message.
+  h.set(MSG_ID, message.id);
   if (message.enqueuedAt > 0) h.set(ENQUEUED_AT, String(message.enqueuedAt));
   if (replyTo !== undefined) h.set(REPLY_TO, replyTo);
   return h;

@@ -38,6 +38,8 @@ export interface ProducerHost {
 }
 
 function sleep(ms: number, signals: readonly (AbortSignalLike | undefined)[]): Promise<void> {
+  // An abort listener added after the abort never fires: no wait at all then.
+  if (signals.some((s) => s?.aborted === true)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {

@@ -38,12 +38,20 @@ export class Publisher {
   private next = 0;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private closed = false;
+  /** Callers of `idle` waiting for the last answer. */
+  private idlers: (() => void)[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly timeoutMs: number,
   ) {
-    this.sub = nc.subscribe(`${this.prefix}.*`, { callback: (_err, msg) => this.answered(msg) });
+    // An error (a permissions violation on the inbox) comes with no message: the publishes
+    // waiting for answers end by their timeout.
+    this.sub = nc.subscribe(`${this.prefix}.*`, {
+      callback: (err, msg) => {
+        if (err === null) this.answered(msg);
+      },
+    });
   }
 
   /** Publishes `data` to `subject`; `waiter.acked` is called once, never synchronously. */
@@ -65,6 +73,17 @@ export class Publisher {
     if (this.timer === undefined) this.arm(this.timeoutMs);
   }
 
+  /**
+   * Resolves once no publish waits for its answer: each gets one, or `LOST` at its deadline
+   * (`timeoutMs` at most), or at `close`.
+   */
+  idle(): Promise<void> {
+    if (this.waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idlers.push(resolve);
+    });
+  }
+
   /** Ends every waiting publish with `LOST` and stops listening for answers. */
   close(): void {
     if (this.closed) return;
@@ -77,6 +96,14 @@ export class Publisher {
     const waiters = [...this.waiting.values()];
     this.waiting.clear();
     for (const w of waiters) w.acked(LOST);
+    this.wakeIdlers();
+  }
+
+  private wakeIdlers(): void {
+    if (this.waiting.size !== 0 || this.idlers.length === 0) return;
+    const idlers = this.idlers;
+    this.idlers = [];
+    for (const resolve of idlers) resolve();
   }
 
   private answered(msg: Msg): void {
@@ -87,6 +114,7 @@ export class Publisher {
     if (waiter === undefined) return;
     this.waiting.delete(token);
     waiter.acked(this.result(msg));
+    this.wakeIdlers();
   }
 
   private result(msg: Msg): number {
@@ -127,5 +155,6 @@ export class Publisher {
     }
     // State first, then the callbacks (which may publish again).
     for (const w of expired) w.acked(LOST);
+    this.wakeIdlers();
   }
 }

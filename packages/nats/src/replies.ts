@@ -22,7 +22,10 @@ export class ReplyInbox {
 
   constructor(nc: NatsConnection) {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
-      callback: (_err, msg) => {
+      callback: (err, msg) => {
+        // An error (a permissions violation on the inbox) comes with no message: the requests
+        // waiting for replies end by their own timeouts.
+        if (err !== null) return;
         const id = msg.subject.slice(this.prefix.length + 1);
         const reply = this.waiting.get(id);
         if (reply === undefined) return;

@@ -343,6 +343,9 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       // Settlements sent so far reach the server before the last read of the streams.
       await conn.nc.flush().catch(() => {});
       await Promise.all([...channels.values()].map((ch) => ch.read().catch(() => {})));
+      // Publishes already sent learn whether they were stored (at most `publishTimeoutMs`):
+      // given up now, a stored message would be reported as not sent.
+      await conn.publisher.idle();
       await shutdown(conn);
     },
   };

@@ -3,6 +3,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messageHeaders } from "../src/codec.js";
 import { type AckWaiter, LOST, Publisher, STORED } from "../src/publisher.js";
 import { uniqueSubject } from "./helpers.js";
 import { NatsServer } from "./nats-server.js";
@@ -113,6 +114,35 @@ describe("Publisher", () => {
     p.close();
   });
 
+  it("idle resolves once every publish sent has its answer (at once when none waits)", async () => {
+    const subject = await stream();
+    const p = new Publisher(nc, 60_000);
+    await p.idle();
+    const answered: string[] = [];
+    for (const id of ["a", "b", "c"]) {
+      const w = waiter();
+      p.publish(subject, new Uint8Array(1), idHeaders(id), w);
+      void w.result.then((r) => answered.push(`${id}:${r}`));
+    }
+    await p.idle();
+    expect(answered).toEqual([`a:${STORED}`, `b:${STORED}`, `c:${STORED}`]);
+    p.close();
+  });
+
+  it("idle resolves when close ends what waits", async () => {
+    const subject = uniqueSubject();
+    const silent = nc.subscribe(subject);
+    await nc.flush();
+    const p = new Publisher(nc, 60_000);
+    const w = waiter();
+    p.publish(subject, new Uint8Array(1), idHeaders("a"), w);
+    const idle = p.idle();
+    p.close();
+    await idle;
+    expect(await w.result).toBe(LOST);
+    silent.unsubscribe();
+  });
+
   it("close ends the waiting publishes with LOST, and later publishes too (never synchronously)", async () => {
     const subject = uniqueSubject();
     const silent = nc.subscribe(subject);
@@ -127,5 +157,20 @@ describe("Publisher", () => {
     expect(await late.result).toBe(LOST);
     expect(late.sync).toBe(false);
     silent.unsubscribe();
+  });
+});
+
+describe("messageHeaders", () => {
+  it("sets Nats-Msg-Id to the message's id even when a header of that name travels with it", () => {
+    const h = messageHeaders(
+      {
+        id: "m-1",
+        headers: { "Nats-Msg-Id": "same-for-all", traceparent: "t" },
+        enqueuedAt: 0,
+      } as never,
+      undefined,
+    );
+    expect(h.get("Nats-Msg-Id")).toBe("m-1");
+    expect(h.get("traceparent")).toBe("t");
   });
 });
