@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
 
 export default defineProject({
@@ -5,6 +6,10 @@ export default defineProject({
   ssr: { resolve: { conditions: ["@workers/source"] } },
   test: {
     name: "cli",
+    // Fails any test during which a promise rejection went unhandled (shared by the packages).
+    setupFiles: [
+      fileURLToPath(new URL("../../test/setup/no-unhandled-rejections.ts", import.meta.url)),
+    ],
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // Each test starts the real bin in a child process (Node + tsx): slow on a busy machine.
     testTimeout: 60_000,
