@@ -136,12 +136,7 @@ export class PolicyExecutor implements Executor {
         outcomes.fail(env, body, error, startedAt, undefined);
         return undefined;
       }
-      const job = outcomes.begin(
-        env,
-        body,
-        undefined,
-        startedAt >= 0 ? startedAt : performance.now(),
-      );
+      const job = this.beginFirst(env, body, startedAt);
       job.settled = this.retryAfter(job, 1);
       return job.settled;
     }
@@ -151,14 +146,19 @@ export class PolicyExecutor implements Executor {
       outcomes.succeed(env, result, startedAt, undefined);
       return undefined;
     }
-    const job = outcomes.begin(
+    const job = this.beginFirst(env, body, startedAt);
+    job.settled = this.settleFirst(job, result, signal);
+    return job.settled;
+  }
+
+  /** The job of a first attempt that did not end at once, timed from its start (sampled or not). */
+  private beginFirst(env: MessageEnvelope | undefined, body: unknown, startedAt: number): Job {
+    return this.outcomes.begin(
       env,
       body,
       undefined,
       startedAt >= 0 ? startedAt : performance.now(),
     );
-    job.settled = this.settleFirst(job, result, signal);
-    return job.settled;
   }
 
   /** The first attempt's result came asynchronously: its outcome, then retries if any. */
