@@ -1,6 +1,9 @@
 // Thread dispatch throughput beside raw piscina and raw worker_threads, on the same work:
-// 100k trivial messages and 10k ~1 ms CPU messages, up to 1000 in flight, 2 threads.
-// Contenders run interleaved in rounds (A B C A B C ...), so a busy machine slows them alike.
+// 300k trivial messages and 10k ~1 ms CPU messages, up to 1000 in flight, 2 threads.
+// Each contender runs in a process of its own (see `compare`) and first runs until warm (its
+// code optimized on the main thread and in its threads); then the contenders run interleaved
+// in rounds (A B C A B C ...), so a busy machine slows them alike.
+import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -13,10 +16,21 @@ import { spin } from "./thread-work.js";
 
 const THREADS = 2;
 const IN_FLIGHT = 1000;
-const TRIVIAL = 100_000;
+const TRIVIAL = 300_000;
 const CPU = 10_000;
 const BATCH = 100;
 const ROUNDS = 5;
+/**
+ * Warm-up per contender: at least WARM_MS of running, in chunks of `warmChunk` messages, and at
+ * most WARM_MAX messages. A trivial row needs a few hundred thousand messages before its rate
+ * stops climbing (measured: the system rows double from their first 100k to their sixth);
+ * a warm-up of a few thousand measured mostly the optimizing compiler.
+ */
+const WARM_MS = 1500;
+const WARM_MAX = 600_000;
+const WARM_CHUNK = 20_000;
+/** A ~1 ms message is mostly work: a chunk of 1000 (about half a second on 2 threads). */
+const WARM_CHUNK_CPU = 1000;
 
 const workUrl = new URL("./thread-work.ts", import.meta.url).href;
 const workFile = fileURLToPath(workUrl);
@@ -240,13 +254,10 @@ function dispatcher(kind: Kind, size: number, iters: number): Contender {
   };
 }
 
-/**
- * The whole runtime with a thread worker (optionally batched): `request()` per message, or
- * `command()` (fire-and-forget) with each result counted as it reaches the output channel.
- */
-function system(kind: Kind, size: number, iters: number, via: "request" | "command"): Contender {
+/** A system with one thread worker, `bench`, batched when `size` > 1. */
+function benchSystem(kind: Kind, size: number, via: "request" | "command"): Promise<WorkersSystem> {
   const batch = size > 1 ? { batch: { size, maxWaitMs: 0 } } : {};
-  const started = startWorkers(
+  return startWorkers(
     {
       channels: { "bench/in": { buffer: IN_FLIGHT }, "bench/out": { buffer: IN_FLIGHT } },
       workers: {
@@ -265,6 +276,14 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
     {},
     { threads: { min: THREADS, max: THREADS, execArgv: tsxHooks }, baseUrl: import.meta.url },
   );
+}
+
+/**
+ * The whole runtime with a thread worker (optionally batched): `request()` per message, or
+ * `command()` (fire-and-forget) with each result counted as it reaches the output channel.
+ */
+function system(kind: Kind, size: number, iters: number, via: "request" | "command"): Contender {
+  const started = benchSystem(kind, size, via);
   // Once started, messages go to the system itself: awaiting the start promise again for each
   // message would charge the system a microtask turn that is the harness's.
   let ready: WorkersSystem | undefined;
@@ -330,6 +349,62 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
   };
 }
 
+/**
+ * A batch worker fed the way the raw batch rows are: each lane sends `size` messages (a
+ * `command()` each, in one synchronous loop) and waits until their `size` results reached the
+ * output channel: one wait per `size` messages, as `pool.run` of an array of `size` is.
+ */
+function systemInGroups(size: number): Contender {
+  const started = benchSystem("trivial", size, "command");
+  let ready: WorkersSystem | undefined;
+  void started.then((s) => {
+    ready = s;
+  });
+  // Per group in flight (by its first message / size, modulo the ring): results still to
+  // come, and its lane's wake-up. At most IN_FLIGHT / size groups are in flight.
+  const RING = 1024;
+  const left = new Int32Array(RING);
+  const wake: ((() => void) | undefined)[] = [];
+  for (let k = 0; k < RING; k++) wake.push(undefined);
+  let consuming = false;
+  const consume = async (): Promise<void> => {
+    const out = (await started).channels["bench/out"] as Channel<number>;
+    for (;;) {
+      const v = out.poll() ?? (await out.take());
+      if (v === undefined) return;
+      const g = Math.floor(v / size) % RING;
+      if (--(left[g] as number) === 0) {
+        const done = wake[g];
+        wake[g] = undefined;
+        done?.();
+      }
+    }
+  };
+  return {
+    name: `startWorkers command(), batch ${size}, ${size} commands per wait`,
+    size,
+    send: async (i) => {
+      const sys = ready ?? (await started);
+      if (!consuming) {
+        consuming = true;
+        void consume();
+      }
+      const g = Math.floor(i / size) % RING;
+      left[g] = size;
+      const done = new Promise<void>((resolve) => {
+        wake[g] = resolve;
+      });
+      // In the default `async` put mode a command is accepted or refused at once, and only a
+      // closed input refuses (it stays closed): the last one accepted, all were. One that
+      // rejects (the pending-put limit) is left unhandled, which ends the benchmark loudly.
+      for (let k = 0; k < size - 1; k++) void sys.command("bench", i + k);
+      if (!(await sys.command("bench", i + size - 1))) throw new Error("a command was refused");
+      await done;
+    },
+    close: async () => (await started).stop(),
+  };
+}
+
 interface Row {
   readonly work: string;
   readonly contender: string;
@@ -339,26 +414,132 @@ interface Row {
   readonly mainUsPerMsg: number;
 }
 
-/** Runs `total` messages through each contender, interleaved in rounds; one row each. */
-async function compare(work: string, total: number, contenders: Contender[]): Promise<Row[]> {
-  const warm = Math.min(total, 2000);
-  for (const c of contenders) await drive(c, warm); // threads started, modules compiled
-  const elapsed = contenders.map(() => ({ ms: 0, cpuUs: 0, mainUs: 0 }));
+/** How a contender is built: what its process is told. */
+type Spec =
+  | readonly ["rawPiscina" | "rawWorkerThreads" | "dispatcher", Kind, number]
+  | readonly ["perMessage" | "groups", number]
+  | readonly ["system", Kind, number, "request" | "command"];
+
+function build(spec: Spec, iters: number): Contender {
+  switch (spec[0]) {
+    case "rawPiscina":
+      return rawPiscina(spec[1], spec[2], iters);
+    case "rawWorkerThreads":
+      return rawWorkerThreads(spec[1], spec[2], iters);
+    case "dispatcher":
+      return dispatcher(spec[1], spec[2], iters);
+    case "perMessage":
+      return rawPiscinaPerMessage(spec[1]);
+    case "groups":
+      return systemInGroups(spec[1]);
+    case "system":
+      return system(spec[1], spec[2], iters, spec[3]);
+  }
+}
+
+/** A request to a contender's process, and its answers. */
+type Order =
+  | { readonly op: "warm"; readonly chunk: number }
+  | { readonly op: "round"; readonly total: number }
+  | { readonly op: "close" };
+type Answer = { readonly name: string } | Elapsed | { readonly closed: true };
+
+/** A contender in a process of its own, answering one order at a time. */
+class Remote {
+  readonly #child: ChildProcess;
+  #answer: ((a: Answer) => void) | undefined;
+
+  constructor(spec: Spec, iters: number) {
+    this.#child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: process.execArgv,
+      env: {
+        ...process.env,
+        WORKERS_BENCH_CONTENDER: JSON.stringify(spec),
+        WORKERS_BENCH_ITERS: String(iters),
+      },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.#child.on("message", (a: Answer) => this.#answer?.(a));
+    this.#child.on("exit", (code) => {
+      if (code !== 0)
+        throw new Error(`the process of contender ${JSON.stringify(spec)} exited with ${code}`);
+    });
+  }
+
+  ask<A extends Answer>(order: Order | undefined): Promise<A> {
+    return new Promise((resolve) => {
+      this.#answer = resolve as (a: Answer) => void;
+      if (order !== undefined) this.#child.send(order);
+    });
+  }
+}
+
+/** The contender's side of `Remote` (the process runs this module with its spec). */
+async function serve(spec: Spec, iters: number): Promise<void> {
+  const c = build(spec, iters);
+  const send = (a: Answer): Promise<void> =>
+    new Promise((resolve) => process.send?.(a, () => resolve()));
+  process.on("message", async (order: Order) => {
+    if (order.op === "warm") {
+      const started = performance.now();
+      let sent = 0;
+      do {
+        await drive(c, order.chunk);
+        sent += order.chunk;
+      } while (performance.now() - started < WARM_MS && sent < WARM_MAX);
+      await send({ name: c.name });
+    } else if (order.op === "round") {
+      await send(await drive(c, order.total));
+    } else {
+      await c.close();
+      await send({ closed: true });
+      process.exit(0);
+    }
+  });
+  await send({ name: c.name });
+}
+
+/**
+ * Runs `total` messages through each contender, interleaved in rounds; one row each. Every
+ * contender has a process of its own: in one process, a contender runs on what the others
+ * taught the optimizing compiler and the GC about the code they share (piscina, promises,
+ * message ports). A raw piscina pool used and closed before a system started measured to
+ * halve that system's rate (3.2M messages/s alone, 1.2-1.7M after), and running the contenders
+ * in one process ranked them by the order they ran in.
+ */
+async function compare(
+  work: string,
+  total: number,
+  warmChunk: number,
+  iters: number,
+  specs: readonly Spec[],
+): Promise<Row[]> {
+  const chunk = Math.min(total, warmChunk);
+  const remotes: Remote[] = [];
+  const names: string[] = [];
+  // One at a time: started, then warmed while the others wait.
+  for (const spec of specs) {
+    const remote = new Remote(spec, iters);
+    await remote.ask(undefined);
+    names.push((await remote.ask<{ name: string }>({ op: "warm", chunk })).name);
+    remotes.push(remote);
+  }
+  const elapsed = remotes.map(() => ({ ms: 0, cpuUs: 0, mainUs: 0 }));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [k, c] of contenders.entries()) {
-      const round = await drive(c, total / ROUNDS);
+    for (const [k, remote] of remotes.entries()) {
+      const round = await remote.ask<Elapsed>({ op: "round", total: total / ROUNDS });
       const sum = elapsed[k] as { ms: number; cpuUs: number; mainUs: number };
       sum.ms += round.ms;
       sum.cpuUs += round.cpuUs;
       sum.mainUs += round.mainUs;
     }
   }
-  for (const c of contenders) await c.close();
+  for (const remote of remotes) await remote.ask({ op: "close" });
   const rates = elapsed.map((e) => total / (e.ms / 1000));
   const baseline = rates[0] as number;
-  return contenders.map((c, k) => ({
+  return names.map((name, k) => ({
     work,
-    contender: c.name,
+    contender: name,
     rate: rates[k] as number,
     baseline,
     cpuUsPerMsg: (elapsed[k] as { cpuUs: number }).cpuUs / total,
@@ -392,29 +573,30 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   if (only !== "cpu") {
     rows.push(
-      ...(await compare(`${TRIVIAL / 1000}k trivial`, TRIVIAL, [
-        rawPiscina("trivial", 1, iters),
-        rawWorkerThreads("trivial", 1, iters),
-        dispatcher("trivial", 1, iters),
-        rawPiscina("trivial", BATCH, iters),
-        rawPiscinaPerMessage(BATCH),
-        rawWorkerThreads("trivial", BATCH, iters),
-        dispatcher("trivial", BATCH, iters),
-        system("trivial", 1, iters, "command"),
-        system("trivial", 1, iters, "request"),
-        system("trivial", BATCH, iters, "command"),
-        system("trivial", BATCH, iters, "request"),
+      ...(await compare(`${TRIVIAL / 1000}k trivial`, TRIVIAL, WARM_CHUNK, iters, [
+        ["rawPiscina", "trivial", 1],
+        ["rawWorkerThreads", "trivial", 1],
+        ["dispatcher", "trivial", 1],
+        ["rawPiscina", "trivial", BATCH],
+        ["perMessage", BATCH],
+        ["rawWorkerThreads", "trivial", BATCH],
+        ["dispatcher", "trivial", BATCH],
+        ["system", "trivial", 1, "command"],
+        ["system", "trivial", 1, "request"],
+        ["system", "trivial", BATCH, "command"],
+        ["system", "trivial", BATCH, "request"],
+        ["groups", BATCH],
       ])),
     );
   }
   if (only !== "trivial") {
     rows.push(
-      ...(await compare(`${CPU / 1000}k CPU ~1 ms`, CPU, [
-        rawPiscina("cpu", 1, iters),
-        rawWorkerThreads("cpu", 1, iters),
-        dispatcher("cpu", 1, iters),
-        system("cpu", 1, iters, "command"),
-        system("cpu", 1, iters, "request"),
+      ...(await compare(`${CPU / 1000}k CPU ~1 ms`, CPU, WARM_CHUNK_CPU, iters, [
+        ["rawPiscina", "cpu", 1],
+        ["rawWorkerThreads", "cpu", 1],
+        ["dispatcher", "cpu", 1],
+        ["system", "cpu", 1, "command"],
+        ["system", "cpu", 1, "request"],
       ])),
     );
   }
@@ -441,6 +623,7 @@ function targets(rows: readonly Row[]): string {
     `thread dispatcher runBatch(${BATCH})`,
     `startWorkers command(), batch ${BATCH}`,
     `startWorkers request(), batch ${BATCH}`,
+    `startWorkers command(), batch ${BATCH}, ${BATCH} commands per wait`,
   ]) {
     const r = rate(name);
     if (r === undefined) continue;
@@ -449,4 +632,9 @@ function targets(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await run();
+const contender = process.env.WORKERS_BENCH_CONTENDER;
+if (contender !== undefined) {
+  await serve(JSON.parse(contender) as Spec, Number(process.env.WORKERS_BENCH_ITERS));
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await run();
+}
