@@ -278,6 +278,19 @@ function benchSystem(kind: Kind, size: number, via: "request" | "command"): Prom
   );
 }
 
+/** Hands `each` every value that reaches the system's output channel, until it closes. */
+async function eachOutput(
+  started: Promise<WorkersSystem>,
+  each: (v: number) => void,
+): Promise<void> {
+  const out = (await started).channels["bench/out"] as Channel<number>;
+  for (;;) {
+    const v = out.poll() ?? (await out.take());
+    if (v === undefined) return;
+    each(v);
+  }
+}
+
 /**
  * The whole runtime with a thread worker (optionally batched): `request()` per message, or
  * `command()` (fire-and-forget) with each result counted as it reaches the output channel.
@@ -309,11 +322,8 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
   const fifo: (() => void)[] = [];
   let fifoHead = 0;
   let consuming = false;
-  const consume = async (): Promise<void> => {
-    const out = (await started).channels["bench/out"] as Channel<number>;
-    for (;;) {
-      const v = out.poll() ?? (await out.take());
-      if (v === undefined) return;
+  const consume = (): Promise<void> =>
+    eachOutput(started, (v) => {
       if (kind === "cpu") {
         const done = fifo[fifoHead];
         fifo[fifoHead++] = undefined as never;
@@ -327,8 +337,7 @@ function system(kind: Kind, size: number, iters: number, via: "request" | "comma
         waiting.delete(v);
         done?.();
       }
-    }
-  };
+    });
   return {
     name,
     size: 1,
@@ -367,19 +376,15 @@ function systemInGroups(size: number): Contender {
   const wake: ((() => void) | undefined)[] = [];
   for (let k = 0; k < RING; k++) wake.push(undefined);
   let consuming = false;
-  const consume = async (): Promise<void> => {
-    const out = (await started).channels["bench/out"] as Channel<number>;
-    for (;;) {
-      const v = out.poll() ?? (await out.take());
-      if (v === undefined) return;
+  const consume = (): Promise<void> =>
+    eachOutput(started, (v) => {
       const g = Math.floor(v / size) % RING;
       if (--(left[g] as number) === 0) {
         const done = wake[g];
         wake[g] = undefined;
         done?.();
       }
-    }
-  };
+    });
   return {
     name: `startWorkers command(), batch ${size}, ${size} commands per wait`,
     size,
