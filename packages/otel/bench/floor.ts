@@ -6,9 +6,11 @@
 // component's rows are read against it.
 import {
   type Attributes,
+  type Counter,
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  type Histogram,
   type Meter,
   ROOT_CONTEXT,
   SpanKind,
@@ -39,6 +41,24 @@ export interface FloorApi {
 
 const done = (): Promise<number> => Promise.resolve(1);
 
+/** The instruments the component records into, made as it makes them. */
+function instruments(meter: Meter): {
+  sent: Counter;
+  consumed: Counter;
+  duration: Histogram;
+  wait: Histogram;
+} {
+  const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
+  return {
+    sent: meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, { unit: "{message}" }),
+    consumed: meter.createCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, {
+      unit: "{message}",
+    }),
+    duration: meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, { unit: "s", advice }),
+    wait: meter.createHistogram(METRIC_WORKERS_QUEUE_WAIT_DURATION, { unit: "s", advice }),
+  };
+}
+
 /**
  * One hop a message, as `hookRound` makes it through the component. With `counters: false` the
  * two counters are left out: the component counts in memory and reports through observable
@@ -66,13 +86,7 @@ export function floorRound(
     [ATTR_MESSAGING_OPERATION_TYPE]: "process",
     [ATTR_WORKERS_DISPATCH]: "go",
   };
-  const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
-  const sent = meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, { unit: "{message}" });
-  const consumed = meter.createCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, {
-    unit: "{message}",
-  });
-  const duration = meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, { unit: "s", advice });
-  const wait = meter.createHistogram(METRIC_WORKERS_QUEUE_WAIT_DURATION, { unit: "s", advice });
+  const { sent, consumed, duration, wait } = instruments(meter);
   return async (n) => {
     for (let i = 0; i < n; i++) {
       if ((i & 255) === 255) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -121,16 +135,11 @@ interface HookInfo {
  * the context manager carried through every promise of the stages).
  */
 export function floorHooks({ tracer, meter, propagator }: FloorApi): object {
-  const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
-  const sent = meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, { unit: "{message}" });
-  const consumed = meter.createCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, {
-    unit: "{message}",
-  });
-  const duration = meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, { unit: "s", advice });
-  const wait = meter.createHistogram(METRIC_WORKERS_QUEUE_WAIT_DURATION, { unit: "s", advice });
+  const { sent, consumed, duration, wait } = instruments(meter);
   const sendAttrs = new Map<string, { span: Attributes; metric: Attributes }>();
   const processAttrs = new Map<string, { span: Attributes; metric: Attributes }>();
-  // Today's runtime does not pass `enqueuedAt` to `around`: the queue wait needs the put's time.
+  // The queue wait from the put's time, kept by headers (as a hook that does not read
+  // `ProcessInfo.enqueuedAt` must).
   const sentAt = new WeakMap<object, number>();
   return {
     emit(): void {},

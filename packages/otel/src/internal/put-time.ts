@@ -1,7 +1,7 @@
 import type { Headers } from "@workers/runtime";
 
 // When `inject` saw a put, for the queue wait of a message whose `ProcessInfo` comes without
-// `enqueuedAt` (today's runtime never passes it). Kept on the headers object itself under a
+// `enqueuedAt` (the runtime passes it; another host may not). Kept on the headers object itself under a
 // symbol, non-enumerable: invisible to `Object.keys`, spread, JSON, structured clone (the copy
 // sent to a thread) and deep equality, so the headers still hold strings only. A WeakMap keyed
 // by the headers did the same, but its ephemeron table cost the garbage collector up to a
