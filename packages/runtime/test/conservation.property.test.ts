@@ -42,6 +42,8 @@ interface WorkerSpec {
   sinkBuffer: number;
   sinkType: "fixed" | "sliding";
   behaviours: Behaviour[];
+  /** The function is declared `async` (the runtime runs those with an executor of their own). */
+  asyncFn: boolean;
 }
 
 type Action =
@@ -73,6 +75,7 @@ const workerSpec = fc
     sinkBuffer: fc.integer({ min: 0, max: 3 }),
     sinkType: fc.constantFrom("fixed" as const, "sliding" as const),
     behaviours: fc.array(behaviour, { minLength: 4, maxLength: 4 }),
+    asyncFn: fc.boolean(),
     retry: fc.option(
       fc.record({
         attempts: fc.integer({ min: 2, max: 3 }),
@@ -140,6 +143,14 @@ const scenario = fc.array(workerSpec, { minLength: 1, maxLength: 4 }).chain((wor
   }),
 );
 
+/** `fn`, or an `async` function that calls it (its throws become rejections). */
+function maybeAsync<A extends unknown[]>(
+  asyncFn: boolean,
+  fn: (...args: A) => unknown,
+): (...args: A) => unknown {
+  return asyncFn ? async (...args: A) => fn(...args) : fn;
+}
+
 function ids(values: Iterable<unknown>): number[] {
   return [...values].map((v) => (v as { id: number }).id).sort((a, b) => a - b);
 }
@@ -194,56 +205,59 @@ async function runScenario(sc: {
         : channels[sink(i)]
           ? { outputChan: sink(i) }
           : {}),
-      workerFn: (
-        ctx: {
-          signal: AbortSignal;
-          attempt: number;
-          channels: Record<string, { putAsync(v: unknown): boolean }>;
-        },
-        msg: { id: number },
-      ) => {
-        const id = msg.id;
-        ctxNow = ctx;
-        // A last attempt that times out fails the message (TimeoutError), whatever it does.
-        if (ctx.attempt >= attempts) {
-          ctx.signal.addEventListener("abort", () => {
-            if (recording && timedOut(ctx.signal)) thrownIds[i]!.push(id);
-          });
-        }
-        // A retried message may behave differently on its next attempt.
-        switch (w.behaviours[(id + ctx.attempt - 1) % w.behaviours.length]!) {
-          case "ok":
-            return ok(id);
-          case "throw":
-            throw fail(id);
-          case "asyncOk":
-            return Promise.resolve().then(() => ok(id, ctx));
-          case "asyncThrow":
-            return Promise.resolve().then(() => {
-              throw fail(id, ctx);
+      workerFn: maybeAsync(
+        w.asyncFn,
+        (
+          ctx: {
+            signal: AbortSignal;
+            attempt: number;
+            channels: Record<string, { putAsync(v: unknown): boolean }>;
+          },
+          msg: { id: number },
+        ) => {
+          const id = msg.id;
+          ctxNow = ctx;
+          // A last attempt that times out fails the message (TimeoutError), whatever it does.
+          if (ctx.attempt >= attempts) {
+            ctx.signal.addEventListener("abort", () => {
+              if (recording && timedOut(ctx.signal)) thrownIds[i]!.push(id);
             });
-          case "timerOk":
-            return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 5));
-          case "honourAbort":
-            return new Promise((_resolve, reject) => {
-              ctx.signal.addEventListener("abort", () => reject(fail(id, ctx)), { once: true });
-            });
-          case "ignoreAbort":
-            // Settles long after any stop: a late outcome the runtime must ignore.
-            return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 100_000));
-          case "putThenable": {
-            // Channels refuse a promise before anything changes: the worker's put throws.
-            const promise = Promise.resolve(id);
-            try {
-              ctx.channels[input(i)]!.putAsync(promise);
-            } catch (error) {
-              if ((error as { code?: unknown }).code !== "ERR_THENABLE") throw error;
-              throw fail(id);
-            }
-            return ok(id);
           }
-        }
-      },
+          // A retried message may behave differently on its next attempt.
+          switch (w.behaviours[(id + ctx.attempt - 1) % w.behaviours.length]!) {
+            case "ok":
+              return ok(id);
+            case "throw":
+              throw fail(id);
+            case "asyncOk":
+              return Promise.resolve().then(() => ok(id, ctx));
+            case "asyncThrow":
+              return Promise.resolve().then(() => {
+                throw fail(id, ctx);
+              });
+            case "timerOk":
+              return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 5));
+            case "honourAbort":
+              return new Promise((_resolve, reject) => {
+                ctx.signal.addEventListener("abort", () => reject(fail(id, ctx)), { once: true });
+              });
+            case "ignoreAbort":
+              // Settles long after any stop: a late outcome the runtime must ignore.
+              return new Promise((resolve) => setTimeout(() => resolve(ok(id, ctx)), 100_000));
+            case "putThenable": {
+              // Channels refuse a promise before anything changes: the worker's put throws.
+              const promise = Promise.resolve(id);
+              try {
+                ctx.channels[input(i)]!.putAsync(promise);
+              } catch (error) {
+                if ((error as { code?: unknown }).code !== "ERR_THENABLE") throw error;
+                throw fail(id);
+              }
+              return ok(id);
+            }
+          }
+        },
+      ),
     };
   }
 

@@ -3,7 +3,13 @@
 import type { Around } from "./around.js";
 import { AroundExecutor } from "./around.js";
 import type { Executor, ExecutorTarget } from "./executor.js";
-import { GoExecutor, goAttempts, goCall } from "./go/go-executor.js";
+import {
+  AsyncGoExecutor,
+  GoExecutor,
+  goAttempts,
+  goCall,
+  isAsyncFunction,
+} from "./go/go-executor.js";
 import { hasPolicies, PolicyExecutor } from "./policies.js";
 import {
   aroundThreadBatch,
@@ -19,7 +25,10 @@ export function buildExecutor(target: ExecutorTarget): Executor {
     const attempts = thread ? threadAttempts(target) : goAttempts(target);
     return new PolicyExecutor(target, around, attempts, target.policies, target.host);
   }
-  if (around === undefined) return thread ? new ThreadExecutor(target) : new GoExecutor(target);
+  if (around === undefined) {
+    if (thread) return new ThreadExecutor(target);
+    return isAsyncFunction(target.fn!) ? new AsyncGoExecutor(target) : new GoExecutor(target);
+  }
   return thread
     ? new AroundExecutor(target, around, threadCall(target), aroundThreadBatch(target, around))
     : new AroundExecutor(target, around, goCall(target), undefined);
