@@ -68,7 +68,7 @@ export class Entry {
       if (limit !== undefined && target.putKind === PUT_BLOCK) {
         return this.blockingCommand(worker, target, value, limit);
       }
-      return this.send(target, value, msg, undefined);
+      return this.send(target, value, msg);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -135,69 +135,81 @@ export class Entry {
     }
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const env = this.envelope(target.inChannel!, msg);
-    return new Promise((resolve, reject) => {
-      const pending = new PendingRequest(resolve, reject);
-      env.reply = pending;
-      if (timeoutMs !== undefined || signal !== undefined) {
-        const controller = new AbortController();
-        env.abort = controller;
-        if (timeoutMs !== undefined) {
-          const ms = timeoutMs;
-          pending.timer = setTimeout(() => {
-            const error = new TimeoutError(worker, ms);
-            pending.reject(error);
-            controller.abort(error);
-          }, timeoutMs);
-        }
-        // One abort listener per caller signal, however many requests share it.
-        if (signal !== undefined) watchSignal(signal, pending, controller);
-      }
-      const kind = target.putKind;
-      if (kind === PUT_DROP) {
-        // Decided now: a refusal is an input-drop (the channel cannot close in between).
-        if (!this.offerOrDrop(target, env, msg)) {
-          pending.reject(new DroppedError("input-drop", target.inChannel!));
-        }
-        return;
-      }
-      const ch = target.channel;
-      let put: Promise<boolean>;
-      try {
-        if (kind === PUT_ASYNC) {
-          // Refused only by a closed channel: the system stopped.
-          if (!ch.putAsync(env)) pending.reject(new StoppedError());
-          return;
-        }
-        // What `put` accepts at once, `offer` accepts (the channel contract): the common case
-        // ends here, without a promise reaction and its microtask.
-        if (ch.offer(env)) return;
-        const abort = env.abort;
-        put = abort === undefined ? ch.put(env) : ch.put(env, { signal: abort.signal });
-      } catch (error) {
-        pending.reject(error);
-        return;
-      }
-      put.then(
-        (accepted) => {
-          // Refused only by a closed channel: the system stopped.
-          if (!accepted) pending.reject(new StoppedError());
-        },
-        (error: unknown) => pending.reject(error),
-      );
+    // An executor that only takes the settlers is small enough for V8 to inline (with its
+    // closure optimized away); the put runs after it.
+    let settle: ((value: unknown) => void) | undefined;
+    let fail: ((error: unknown) => void) | undefined;
+    const promise = new Promise((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
     });
+    const pending = new PendingRequest(settle!, fail!);
+    env.reply = pending;
+    try {
+      this.sendRequest(worker, target, env, pending, timeoutMs, signal);
+    } catch (error) {
+      pending.reject(error);
+    }
+    return promise;
+  }
+
+  /** Puts a request's envelope by the channel's put mode, with its deadline and signal. */
+  private sendRequest(
+    worker: string,
+    target: CommandWorker,
+    env: MessageEnvelope,
+    pending: PendingRequest,
+    timeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+  ): void {
+    if (timeoutMs !== undefined || signal !== undefined) {
+      const controller = new AbortController();
+      env.abort = controller;
+      if (timeoutMs !== undefined) {
+        const ms = timeoutMs;
+        pending.timer = setTimeout(() => {
+          const error = new TimeoutError(worker, ms);
+          pending.reject(error);
+          controller.abort(error);
+        }, timeoutMs);
+      }
+      // One abort listener per caller signal, however many requests share it.
+      if (signal !== undefined) watchSignal(signal, pending, controller);
+    }
+    const kind = target.putKind;
+    if (kind === PUT_DROP) {
+      // Decided now: a refusal is an input-drop (the channel cannot close in between).
+      if (!this.offerOrDrop(target, env, env.body)) {
+        pending.reject(new DroppedError("input-drop", target.inChannel!));
+      }
+      return;
+    }
+    const ch = target.channel;
+    if (kind === PUT_ASYNC) {
+      // Refused only by a closed channel: the system stopped.
+      if (!ch.putAsync(env)) pending.reject(new StoppedError());
+      return;
+    }
+    // What `put` accepts at once, `offer` accepts (the channel contract): the common case ends
+    // here, without a promise reaction and its microtask.
+    if (ch.offer(env)) return;
+    const abort = env.abort;
+    const put = abort === undefined ? ch.put(env) : ch.put(env, { signal: abort.signal });
+    put.then(
+      (accepted) => {
+        // Refused only by a closed channel: the system stopped.
+        if (!accepted) pending.reject(new StoppedError());
+      },
+      (error: unknown) => pending.reject(error),
+    );
   }
 
   /** Puts `value` (an envelope, or the message itself) by the channel's put mode. */
-  private send(
-    target: CommandWorker,
-    value: unknown,
-    msg: unknown,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
+  private send(target: CommandWorker, value: unknown, msg: unknown): Promise<boolean> {
     const ch = target.channel;
     const kind = target.putKind;
+    if (kind === PUT_BLOCK) return ch.put(value);
     if (kind === PUT_ASYNC) return ch.putAsync(value) ? TRUE : FALSE;
-    if (kind === PUT_BLOCK) return signal === undefined ? ch.put(value) : ch.put(value, { signal });
     return this.offerOrDrop(target, value, msg) ? TRUE : FALSE;
   }
 
@@ -209,21 +221,21 @@ export class Entry {
   }
 
   /**
-   * The envelope of a `command` / `request`. `enqueuedAt` is stamped when the system is
-   * instrumented (an `inject` or `around` hook reads it); otherwise it is 0 and the hot path
-   * reads no clock.
+   * The envelope of a `command`. `enqueuedAt` is stamped when the system is instrumented (an
+   * `inject` or `around` hook reads it); otherwise it is 0 and the hot path reads no clock.
    */
   private envelope(channel: string, msg: unknown): MessageEnvelope {
-    const inject = this.core.obs.inject;
-    if (inject === undefined) {
-      return new MessageEnvelope(
-        msg,
-        EMPTY_HEADERS,
-        this.core.obs.around === undefined ? 0 : epochNow(),
-      );
+    const obs = this.core.obs;
+    if (obs.inject === undefined) {
+      return new MessageEnvelope(msg, EMPTY_HEADERS, obs.around === undefined ? 0 : epochNow());
     }
+    return new MessageEnvelope(msg, this.injected(channel), epochNow());
+  }
+
+  /** Headers the `inject` hook wrote for a message put onto `channel`. */
+  private injected(channel: string): Headers {
     const headers: Headers = {};
-    inject(headers, { channel });
-    return new MessageEnvelope(msg, headers, epochNow());
+    this.core.obs.inject!(headers, { channel });
+    return headers;
   }
 }
