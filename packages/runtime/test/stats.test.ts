@@ -195,6 +195,51 @@ describe("stats()", () => {
 });
 
 describe("rate", () => {
+  it("of an output channel counts only the results it accepted: not undefined results, not output drops", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { a: { buffer: 100 }, b: { buffer: 100 }, half: { buffer: 1000 }, none: {} },
+        workers: {
+          // Every other result is undefined: nothing to send.
+          w1: {
+            kind: "command",
+            in: "a",
+            expose: true,
+            outputChan: "half",
+            workerFn: (_c: unknown, n: number) => (n % 2 === 0 ? n : undefined),
+          },
+          // An unbuffered output nobody takes from: every result is an output drop.
+          w2: {
+            kind: "command",
+            in: "b",
+            expose: true,
+            outputChan: "none",
+            workerFn: (_c: unknown, n: number) => n,
+          },
+        },
+      } as never,
+      { obs: () => {} },
+    );
+    let last = system.stats();
+    for (let s = 0; s < 12; s++) {
+      for (let i = 0; i < 20; i++) {
+        await system.command("w1", i);
+        await system.command("w2", i);
+        await vi.advanceTimersByTimeAsync(50);
+      }
+      last = system.stats();
+    }
+    expect(last.workers.w1!.rate).toBeCloseTo(20, 0);
+    expect(last.channels.half!.rate).toBeCloseTo(10, 0);
+    expect(last.workers.w2!.rate).toBeCloseTo(20, 0);
+    expect(last.channels.none!.rate).toBe(0);
+    expect(last.drops.none).toBe(240);
+    const stopped = system.stop();
+    await vi.runAllTimersAsync();
+    await stopped;
+  });
+
   it("is messages a second over the last 10 s, for workers and channels, and falls when work stops", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
     const system: WorkersSystem<any> = await startWorkers(

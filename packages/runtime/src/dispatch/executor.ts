@@ -34,8 +34,8 @@ export interface Executor {
   /**
    * The synchronous core of a loop on an in-memory input: runs `first` (a value the loop took:
    * the message itself or the runtime's envelope), then what `input` holds now, one after
-   * another while each ends synchronously and `loop` is neither gated nor halted (a function
-   * may pause or stop its worker), at most `max` in all (at least `first`). A message that
+   * another while each ends synchronously and `loop` is not gated (a function may pause or stop
+   * its worker), at most `max` in all (at least `first`). A message that
    * goes asynchronous takes one of the loop's slots (`loop.started()`) and ends the drain.
    * Returns how many messages it ran.
    */
@@ -44,10 +44,11 @@ export interface Executor {
 
 /** What `Executor.drain` reads of the loop it runs for. */
 export interface DrainLoop {
-  /** Paused or rate-limited: the loop passes its gate before it takes another message. */
+  /**
+   * Paused, rate-limited or stopped: the loop passes its gate (or, stopped, returns) before it
+   * takes another message. One flag, so a drain checks it once a message.
+   */
   readonly gated: boolean;
-  /** Stopped: the loop takes nothing more. */
-  readonly halted: boolean;
   /** A message went asynchronous: it holds a slot of the loop's until it ends. */
   started(): void;
 }
@@ -118,7 +119,7 @@ export function drainEach(
       loop.started();
       return n;
     }
-    if (n >= max || loop.gated || loop.halted) return n;
+    if (n >= max || loop.gated) return n;
     value = input.poll();
     if (value === undefined) return n;
   }

@@ -49,7 +49,7 @@ export class CommandWorker extends Worker implements DrainLoop {
   readonly putKind: PutKind;
   /** Set by `stop`: take nothing more. */
   halted = false;
-  /** Paused or rate-limited: the loop passes `gate()` before it takes. */
+  /** Paused, rate-limited or halted: the loop passes `gate()` (which a halt ends) before it takes. */
   gated = false;
   /** Parked in `gate()` while paused. */
   inGate = false;
@@ -103,7 +103,7 @@ export class CommandWorker extends Worker implements DrainLoop {
 
   override resume(): void {
     super.resume();
-    this.gated = this.rateLimit !== undefined;
+    this.gated = this.halted || this.rateLimit !== undefined;
     this.openGate();
   }
 
@@ -161,6 +161,7 @@ export class CommandWorker extends Worker implements DrainLoop {
   /** Stops taking; wakes the loop if it waits for a free slot, a resume or its rate limit. */
   halt(): void {
     this.halted = true;
+    this.gated = true;
     const wake = this.wakeSlot;
     this.wakeSlot = undefined;
     wake?.();

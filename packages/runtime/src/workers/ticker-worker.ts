@@ -53,7 +53,7 @@ export class TickerWorker extends Worker {
   private tick(n: number): void {
     if (this.out !== undefined) this.host.deliver(this.out, n, this.name, "ticker-output-drop");
     if (!this.hasFunction) {
-      this.outcomes.processed++;
+      this.outcomes.processedQuietly();
       return;
     }
     const pending = this.executor.run(undefined, n, undefined);

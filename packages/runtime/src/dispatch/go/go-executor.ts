@@ -148,7 +148,7 @@ export class GoExecutor implements Executor {
         loop.started();
         return n;
       }
-      if (n >= max || loop.gated || loop.halted) return n;
+      if (n >= max || loop.gated) return n;
       value = input.poll();
       if (value === undefined) return n;
     }
