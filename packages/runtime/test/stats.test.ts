@@ -194,6 +194,44 @@ describe("stats()", () => {
   });
 });
 
+describe("latency sampling", () => {
+  it("times a worker's first 64 messages, then one in 128, however they arrive", async () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    // Message i takes (i % 128) + 1 ms of (fake) time: the 128th, 256th, ... message of the
+    // worker (i = 127, 255, ...) takes 128 ms and every other message less, so the maximum
+    // is 128 ms only if those are the ones timed after the first 64.
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: { in: { buffer: 1000 } },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            workerFn: (_c: unknown, i: number) => {
+              vi.advanceTimersByTime((i % 128) + 1);
+              return i;
+            },
+          },
+        },
+      } as never,
+      { obs: () => {} },
+    );
+    // Bare values and requests' envelopes mixed, in bursts of 100 (one drain each).
+    const requests: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      if (i % 10 === 3) requests.push(system.request("w", i));
+      else void system.command("w", i);
+      if (i % 100 === 99) await system.onIdle();
+    }
+    await Promise.all(requests);
+    const { latencyMs, processed } = system.stats().workers.w!;
+    expect(processed).toBe(1000);
+    expect(latencyMs.max).toBe(128);
+    await system.stop();
+  });
+});
+
 describe("rate", () => {
   it("of an output channel counts only the results it accepted: not undefined results, not output drops", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });

@@ -91,8 +91,11 @@ export class Outcomes {
   readonly jobs: JobList = new JobList();
   /** Called when a message that is not part of a batch leaves flight (the loop's slot). */
   onRelease: (() => void) | undefined = undefined;
-  /** Messages until the next one due to be timed (the `dueTick`th of the worker). */
-  private untilSample = 1;
+  /**
+   * Messages until the next one due to be timed (the `dueTick`th of the worker). `GoExecutor`'s
+   * `drain` counts it down in a local and stores it back.
+   */
+  untilSample = 1;
   private dueTick = 1;
   readonly outputChan: string | undefined;
   /** The output channel, when results go to it as they are (without `inject`). */
