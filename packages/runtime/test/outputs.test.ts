@@ -1,5 +1,6 @@
+import { chan } from "@workers/channels";
 import { describe, expect, it } from "vitest";
-import { startWorkers } from "../src/index.js";
+import { channelState, startWorkers, type Transport, type WorkersSystem } from "../src/index.js";
 import { flush, latch, recorder } from "./helpers.js";
 
 describe("output and fail channels", () => {
@@ -54,6 +55,72 @@ describe("output and fail channels", () => {
       },
     ]);
     expect(system.stats().drops).toEqual({ in: 0, out: 1 });
+  });
+
+  it("a result the output's transport cannot take (its offer throws) is an error event; the message stays processed", async () => {
+    // A transport whose channel refuses to encode some values by throwing, as a broker client
+    // does with a result it cannot serialize.
+    const encoding: Transport = {
+      open(spec) {
+        const channel = chan<unknown>(spec.buffer);
+        const offer = channel.offer.bind(channel);
+        channel.offer = (value: unknown) => {
+          if ((value as { n: number }).n % 2 === 1) throw new TypeError("cannot encode");
+          return offer(value);
+        };
+        return {
+          acknowledged: false,
+          channel,
+          poll: () => channel.poll(),
+          take: (options) => channel.take(options),
+          stats: () => channelState(channel),
+          close: () => channel.close(),
+        };
+      },
+    };
+    const rec = recorder();
+    const system: WorkersSystem<any> = await startWorkers(
+      {
+        channels: {
+          in: { buffer: 8 },
+          in2: { buffer: 8 },
+          out: { buffer: 8, transport: "encoding" },
+        },
+        workers: {
+          w: {
+            kind: "command",
+            in: "in",
+            expose: true,
+            outputChan: "out",
+            workerFn: async (_c: unknown, n: number) => ({ n }),
+          },
+          v: {
+            kind: "command",
+            in: "in2",
+            expose: true,
+            outputChan: "out",
+            workerFn: (_c: unknown, n: number) => ({ n }),
+          },
+        },
+      } as never,
+      { obs: rec.emit },
+      { transports: { encoding } },
+    );
+    expect(await system.request("w", 1)).toEqual({ n: 1 });
+    expect(await system.request("w", 2)).toEqual({ n: 2 });
+    await system.command("v", 3);
+    await system.command("v", 4);
+    await system.onIdle();
+    const errors = rec.of("workers.error");
+    expect(errors.map((e) => [e.workerId, e.msg, (e.error as Error).message])).toEqual([
+      ["w", { n: 1 }, "cannot encode"],
+      ["v", { n: 3 }, "cannot encode"],
+    ]);
+    const stats = system.stats();
+    expect(stats.workers.w).toMatchObject({ processed: 2, errors: 0 });
+    expect(stats.workers.v).toMatchObject({ processed: 2, errors: 0 });
+    expect(system.channels.out!.size).toBe(2);
+    await system.stop();
   });
 
   it("emits workers.error and offers the seed's event shape to failChan", async () => {

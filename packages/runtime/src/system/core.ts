@@ -251,6 +251,10 @@ export class SystemCore implements WorkerHost {
     }
   }
 
+  isInMemory(channel: string): boolean {
+    return this.inMemory.has(channel);
+  }
+
   progress(): void {
     this.onProgress?.();
   }

@@ -221,7 +221,7 @@ export class Entry {
   }
 
   /**
-   * The envelope of a `command`. `enqueuedAt` is stamped when the system is instrumented (an
+   * The envelope of a `command` or `request`. `enqueuedAt` is stamped when the system is instrumented (an
    * `inject` or `around` hook reads it); otherwise it is 0 and the hot path reads no clock.
    */
   private envelope(channel: string, msg: unknown): MessageEnvelope {

@@ -32,6 +32,8 @@ export interface WorkerHost {
   readonly emit: (event: WorkersEvent | CustomEvent) => void;
   /** Every channel by name (no prototype). */
   readonly channels: Readonly<Record<string, Channel<unknown>>>;
+  /** Whether a channel lives in memory (`@workers/channels`), not in another transport. */
+  isInMemory(channel: string): boolean;
   /** `ctx.channels` of a worker. */
   channelsFor(workerId: string): Readonly<Record<string, Channel<unknown>>>;
   /** Offers a value on behalf of a worker; a refusal is a drop with `reason`. */

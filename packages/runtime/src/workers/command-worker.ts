@@ -49,7 +49,7 @@ export class CommandWorker extends Worker implements DrainLoop {
   readonly putKind: PutKind;
   /** Set by `stop`: take nothing more. */
   halted = false;
-  /** Paused, rate-limited or halted: the loop passes `gate()` (which a halt ends) before it takes. */
+  /** Paused, rate-limited or halted: the loop passes `gate()` (a halt ends it) before it takes. */
   gated = false;
   /** Parked in `gate()` while paused. */
   inGate = false;

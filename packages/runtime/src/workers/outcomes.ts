@@ -76,6 +76,32 @@ function settle(
   env?.reply?.resolve(value);
 }
 
+/** Where a worker's results go as they are. */
+interface Output {
+  offer(value: unknown): boolean;
+}
+
+/**
+ * An output channel in another transport, whose `offer` may throw (a result it cannot encode).
+ * Such a result is not sent: `threw` reports it, and the message stays processed (its function
+ * succeeded). An in-memory channel refuses nothing a worker can return, so it goes unguarded.
+ */
+class GuardedOutput implements Output {
+  constructor(
+    private readonly channel: Channel<unknown>,
+    private readonly threw: (value: unknown, error: unknown) => void,
+  ) {}
+
+  offer(value: unknown): boolean {
+    try {
+      return this.channel.offer(value);
+    } catch (error) {
+      this.threw(value, error);
+      return true;
+    }
+  }
+}
+
 /** After the first LATENCY_WARMUP messages of a worker, one in LATENCY_SAMPLE is timed. */
 const LATENCY_WARMUP = 64;
 const LATENCY_SAMPLE = 128;
@@ -99,7 +125,7 @@ export class Outcomes {
   private dueTick = 1;
   readonly outputChan: string | undefined;
   /** The output channel, when results go to it as they are (without `inject`). */
-  private readonly plainOutput: Channel<unknown> | undefined;
+  private readonly plainOutput: Output | undefined;
 
   constructor(
     private readonly host: WorkerHost,
@@ -107,10 +133,14 @@ export class Outcomes {
     outputChan: string | undefined,
   ) {
     this.outputChan = outputChan;
-    this.plainOutput =
-      outputChan === undefined || host.obs.inject !== undefined
-        ? undefined
-        : host.channels[outputChan];
+    if (outputChan === undefined || host.obs.inject !== undefined) this.plainOutput = undefined;
+    else if (host.isInMemory(outputChan)) this.plainOutput = host.channels[outputChan];
+    else {
+      this.plainOutput = new GuardedOutput(host.channels[outputChan]!, (value, error) => {
+        this.unsent++;
+        host.reportError(source, value, error);
+      });
+    }
   }
 
   /**
@@ -184,13 +214,18 @@ export class Outcomes {
   /** A success with no result, or one its plain output channel refused (an output drop). */
   private notSent(value: unknown): void {
     this.unsent++;
-    if (value !== undefined)
+    if (value !== undefined) {
       this.host.drop("output-drop", this.outputChan!, value, this.source.name);
+    }
   }
 
   /** A result for `inject` to deliver (its output channel gets the result in an envelope). */
   private output(value: unknown): void {
-    this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
+    try {
+      this.host.deliver(this.outputChan!, value, this.source.name, "output-drop");
+    } catch (error) {
+      this.host.reportError(this.source, value, error);
+    }
   }
 
   private recordLatency(startedAt: number): void {

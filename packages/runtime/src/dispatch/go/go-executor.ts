@@ -114,53 +114,57 @@ export class GoExecutor implements Executor {
   drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number {
     const outcomes = this.outcomes;
     // The latency sampling countdown (`Outcomes.untilSample`), kept in a local while messages
-    // run bare and stored back before anything else reads it: no memory write per message.
+    // run bare and stored back before anything else reads it (and however the drain ends): no
+    // memory write per message.
     let due = outcomes.untilSample;
     let value = first;
     let n = 1;
-    for (; ; n++) {
-      let pending: Promise<void> | undefined;
-      // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
-      // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer).
-      if (typeof value === "object" && value instanceof MessageEnvelope) {
-        outcomes.untilSample = due;
-        pending = this.run(value, value.body, undefined);
-        due = outcomes.untilSample;
-      } else if (--due === 0) {
-        // Clock reads are the most expensive part of a trivial message: the first messages
-        // of a worker are all timed, then one in LATENCY_SAMPLE.
-        outcomes.untilSample = 0;
-        pending = this.runTimed(undefined, value, undefined, outcomes.startTiming());
-        due = outcomes.untilSample;
-      } else {
-        // A bare message, not timed: `runTimed` with its constants folded by hand, in this
-        // loop's body. V8 inlines by bytecode size (about 900 bytes into one function, with
-        // what a callee's own optimized code inlined counted in full), so this, `poll()` and
-        // the output channel's `offer` fit only when the loop and the path are one function.
-        let result: unknown;
-        let threw = false;
-        try {
-          result = this.fn(this.shared, value);
-        } catch (error) {
-          threw = true;
-          outcomes.fail(undefined, value, error, -1, undefined);
+    try {
+      for (; ; n++) {
+        let pending: Promise<void> | undefined;
+        // `typeof` first: `instanceof` with a primitive on the left still looks up the class's
+        // `Symbol.hasInstance` (the imported binding is not a constant to the optimizer).
+        if (typeof value === "object" && value instanceof MessageEnvelope) {
+          outcomes.untilSample = due;
+          pending = this.run(value, value.body, undefined);
+          due = outcomes.untilSample;
+        } else if (--due === 0) {
+          // Clock reads are the most expensive part of a trivial message: the first messages
+          // of a worker are all timed, then one in LATENCY_SAMPLE.
+          outcomes.untilSample = 0;
+          pending = this.runTimed(undefined, value, undefined, outcomes.startTiming());
+          due = outcomes.untilSample;
+        } else {
+          // A bare message, not timed: `runTimed` with its constants folded by hand, in this
+          // loop's body. V8 inlines by bytecode size (about 900 bytes into one function, with
+          // what a callee's own optimized code inlined counted in full), so this, `poll()` and
+          // the output channel's `offer` fit only when the loop and the path are one function.
+          let result: unknown;
+          let threw = false;
+          try {
+            result = this.fn(this.shared, value);
+          } catch (error) {
+            threw = true;
+            outcomes.fail(undefined, value, error, -1, undefined);
+          }
+          // A primitive result (the common case of a trivial worker) skips the thenable check.
+          if (!threw) {
+            if (typeof result === "object" || typeof result === "function") {
+              pending = this.objectResult(value, result);
+            } else outcomes.succeedBare(result);
+          }
         }
-        // A primitive result (the common case of a trivial worker) skips the thenable check.
-        if (!threw) {
-          if (typeof result === "object" || typeof result === "function") {
-            pending = this.objectResult(value, result);
-          } else outcomes.succeedBare(result);
+        if (pending !== undefined) {
+          loop.started();
+          break;
         }
+        if (n >= max || loop.gated) break;
+        value = input.poll();
+        if (value === undefined) break;
       }
-      if (pending !== undefined) {
-        loop.started();
-        break;
-      }
-      if (n >= max || loop.gated) break;
-      value = input.poll();
-      if (value === undefined) break;
+    } finally {
+      outcomes.untilSample = due;
     }
-    outcomes.untilSample = due;
     return n;
   }
 
