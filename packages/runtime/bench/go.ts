@@ -14,7 +14,7 @@ import { startWorkers, type WorkersSystem } from "../src/index.js";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const BUFFER = 1024;
 
 const realSetImmediate = globalThis.setImmediate;
