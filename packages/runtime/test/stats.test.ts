@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startWorkers, type WorkersSystem } from "../src/index.js";
+import { type StatsSnapshot, startWorkers, type WorkersSystem } from "../src/index.js";
 import { Histogram } from "../src/observability/histogram.js";
 import { latch } from "./helpers.js";
 
@@ -232,6 +232,25 @@ describe("latency sampling", () => {
   });
 });
 
+/**
+ * 20 messages a second to each of `workers` for 12 s of fake time, reading stats every second
+ * as a dashboard would; returns the last reading.
+ */
+async function feedFor12s(
+  system: WorkersSystem<any>,
+  workers: readonly string[],
+): Promise<StatsSnapshot> {
+  let last = system.stats();
+  for (let s = 0; s < 12; s++) {
+    for (let i = 0; i < 20; i++) {
+      for (const w of workers) await system.command(w, i);
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    last = system.stats();
+  }
+  return last;
+}
+
 describe("rate", () => {
   it("of an output channel counts only the results it accepted: not undefined results, not output drops", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
@@ -259,15 +278,7 @@ describe("rate", () => {
       } as never,
       { obs: () => {} },
     );
-    let last = system.stats();
-    for (let s = 0; s < 12; s++) {
-      for (let i = 0; i < 20; i++) {
-        await system.command("w1", i);
-        await system.command("w2", i);
-        await vi.advanceTimersByTimeAsync(50);
-      }
-      last = system.stats();
-    }
+    const last = await feedFor12s(system, ["w1", "w2"]);
     expect(last.workers.w1!.rate).toBeCloseTo(20, 0);
     expect(last.channels.half!.rate).toBeCloseTo(10, 0);
     expect(last.workers.w2!.rate).toBeCloseTo(20, 0);
@@ -295,15 +306,7 @@ describe("rate", () => {
       } as never,
       { obs: () => {} },
     );
-    // 20 messages a second for 12 s, reading stats every second as a dashboard would.
-    let last = system.stats();
-    for (let s = 0; s < 12; s++) {
-      for (let i = 0; i < 20; i++) {
-        await system.command("w", i);
-        await vi.advanceTimersByTimeAsync(50);
-      }
-      last = system.stats();
-    }
+    let last = await feedFor12s(system, ["w"]);
     expect(last.workers.w!.rate).toBeCloseTo(20, 0);
     expect(last.channels.in!.rate).toBeCloseTo(20, 0);
     expect(last.channels.out!.rate).toBeCloseTo(20, 0);
