@@ -33,12 +33,26 @@ export function handled<T>(promise: Promise<T>): Promise<T> {
 /** What `around` is told about a message. */
 export function processInfo(target: ExecutorTarget, env: MessageEnvelope | undefined): ProcessInfo {
   const info = target.info;
-  const messageId = env === undefined ? nextMessageId() : env.id;
-  const base: ProcessInfo =
-    info.in === undefined
-      ? { workerId: info.name, dispatch: info.dispatch, messageId }
-      : { workerId: info.name, channel: info.in, dispatch: info.dispatch, messageId };
-  return env !== undefined && env.enqueuedAt > 0 ? { ...base, enqueuedAt: env.enqueuedAt } : base;
+  const workerId = info.name;
+  const channel = info.in;
+  const dispatch = info.dispatch;
+  if (env === undefined) {
+    const messageId = nextMessageId();
+    return channel === undefined
+      ? { workerId, dispatch, messageId }
+      : { workerId, channel, dispatch, messageId };
+  }
+  const messageId = env.id;
+  const enqueuedAt = env.enqueuedAt;
+  // One literal per shape (a spread would build the object twice, per message).
+  if (enqueuedAt > 0) {
+    return channel === undefined
+      ? { workerId, dispatch, messageId, enqueuedAt }
+      : { workerId, channel, dispatch, messageId, enqueuedAt };
+  }
+  return channel === undefined
+    ? { workerId, dispatch, messageId }
+    : { workerId, channel, dispatch, messageId };
 }
 
 export function headersOf(env: MessageEnvelope | undefined): Readonly<Headers> {
