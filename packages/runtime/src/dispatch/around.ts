@@ -36,14 +36,8 @@ export function processInfo(target: ExecutorTarget, env: MessageEnvelope | undef
   const workerId = info.name;
   const channel = info.in;
   const dispatch = info.dispatch;
-  if (env === undefined) {
-    const messageId = nextMessageId();
-    return channel === undefined
-      ? { workerId, dispatch, messageId }
-      : { workerId, channel, dispatch, messageId };
-  }
-  const messageId = env.id;
-  const enqueuedAt = env.enqueuedAt;
+  const messageId = env === undefined ? nextMessageId() : env.id;
+  const enqueuedAt = env === undefined ? 0 : env.enqueuedAt;
   // One literal per shape (a spread would build the object twice, per message).
   if (enqueuedAt > 0) {
     return channel === undefined

@@ -35,9 +35,9 @@ export interface Executor {
    * The synchronous core of a loop on an in-memory input: runs `first` (a value the loop took:
    * the message itself or the runtime's envelope), then what `input` holds now, one after
    * another while each ends synchronously and `loop` is not gated (a function may pause or stop
-   * its worker), at most `max` in all (at least `first`). A message that
-   * goes asynchronous takes one of the loop's slots (`loop.started()`) and ends the drain.
-   * Returns how many messages it ran.
+   * its worker), at most `max` in all (at least `first`). A message that goes asynchronous
+   * takes one of the loop's slots (`loop.started()`) and ends the drain. Returns how many
+   * messages it ran.
    */
   drain(first: unknown, input: Channel<unknown>, loop: DrainLoop, max: number): number;
 }

@@ -221,8 +221,9 @@ export class Entry {
   }
 
   /**
-   * The envelope of a `command` or `request`. `enqueuedAt` is stamped when the system is instrumented (an
-   * `inject` or `around` hook reads it); otherwise it is 0 and the hot path reads no clock.
+   * The envelope of a `command` or `request`. `enqueuedAt` is stamped when the system is
+   * instrumented (an `inject` or `around` hook reads it); otherwise it is 0 and the hot path
+   * reads no clock.
    */
   private envelope(channel: string, msg: unknown): MessageEnvelope {
     const obs = this.core.obs;
